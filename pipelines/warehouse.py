@@ -1,0 +1,272 @@
+"""Open the warehouse, load SQL by name, run named queries, and publish new versions.
+
+The live path (``data/warehouse.duckdb`` or ``--warehouse PATH``) is a symlink to a versioned
+file in a ``warehouses/`` folder beside it. Writers take an exclusive ``flock`` on
+``<live>.lock``, copy the current version, change the copy in one transaction, run
+``sql/checks``, and swap the symlink atomically. Readers open the resolved versioned file
+read-only, so they never block a writer and always see one whole version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines import settings
+
+VERSION_RE = re.compile(r"-(\d{6})\.duckdb$")
+READER_CONFIG = {"enable_external_access": False, "lock_configuration": True}
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse problem a user can act on (missing file, failed check, read-only disk)."""
+
+
+def sql(name: str) -> str:
+    """Text of ``sql/<name>.sql`` (``name`` like ``queries/kpis`` or ``checks/flow_keys``)."""
+    if not re.fullmatch(r"[a-z0-9_]+(/[a-z0-9_]+)*", name):
+        raise ValueError(f"not an SQL file name: {name!r}")
+    path = settings.SQL_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"no SQL file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """Run ``sql/queries/<name>.sql`` with bound named parameters; return a DataFrame."""
+    text = sql(f"queries/{name}")
+    used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", text))
+    bound = {k: v for k, v in params.items() if k in used}
+    missing = used - bound.keys()
+    if missing:
+        raise ValueError(f"query {name} needs parameters {sorted(missing)}")
+    return con.execute(text, bound).df()
+
+
+def resolve(live: Path) -> Path:
+    """The versioned file the live path points to (the path itself for a plain file)."""
+    return Path(os.path.realpath(live))
+
+
+def versions_dir(live: Path) -> Path:
+    return live.parent / "warehouses"
+
+
+def version_of(path: Path) -> int:
+    m = VERSION_RE.search(path.name)
+    return int(m.group(1)) if m else 0
+
+
+def list_versions(live: Path) -> list[Path]:
+    folder = versions_dir(live)
+    if not folder.is_dir():
+        return []
+    stem = live.stem
+    found = [p for p in folder.glob(f"{stem}-*.duckdb") if VERSION_RE.search(p.name)]
+    return sorted(found, key=version_of)
+
+
+def connect_reader(live: Path) -> duckdb.DuckDBPyConnection:
+    """Read-only connection with the dashboard configuration, on the resolved version."""
+    target = resolve(live)
+    if not target.exists():
+        raise WarehouseError(f"no warehouse at {live}: run `fundflows build` first")
+    return duckdb.connect(str(target), read_only=True, config=dict(READER_CONFIG))
+
+
+def connect_plain(path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Connection for CLI reads and tests (no locked configuration)."""
+    return duckdb.connect(str(resolve(path)), read_only=read_only)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply numbered migrations from sql/migrations not yet recorded; return the version."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    done = set()
+    if exists:
+        done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    for path in sorted((settings.SQL_DIR / "migrations").glob("[0-9][0-9][0-9]_*.sql")):
+        number = int(path.name[:3])
+        if number in done:
+            continue
+        con.execute(path.read_text(encoding="utf-8"))
+        con.execute(
+            "INSERT INTO schema_version (version, name) VALUES ($v, $n)",
+            {"v": number, "n": path.stem},
+        )
+    return schema_version(con)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0])
+
+
+def latest_schema_version() -> int:
+    files = (settings.SQL_DIR / "migrations").glob("[0-9][0-9][0-9]_*.sql")
+    return max(int(p.name[:3]) for p in files)
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    for path in sorted((settings.SQL_DIR / "views").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Run every sql/checks/*.sql; each must return no rows. Returns the failures."""
+    failures = []
+    for path in sorted((settings.SQL_DIR / "checks").glob("*.sql")):
+        rows = con.execute(path.read_text(encoding="utf-8")).fetchall()
+        if rows:
+            failures.append(f"{path.stem}: {len(rows)} row(s), e.g. {rows[0]}")
+    return failures
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = $k", {"k": key}).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ($k, $v)", {"k": key, "v": value}
+    )
+
+
+@contextlib.contextmanager
+def writer_lock(live: Path) -> Iterator[None]:
+    """Exclusive lock on ``<live>.lock``; a second writer waits."""
+    live.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = live.with_name(live.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@dataclass
+class Publication:
+    """A new version being written: ``con`` is open on ``path`` inside one transaction."""
+
+    live: Path
+    path: Path
+    version: int
+    con: duckdb.DuckDBPyConnection
+    previous: Path | None
+
+
+def _adopt_plain_file(live: Path) -> None:
+    """A plain DuckDB file at the live path becomes version 1 of its own history."""
+    if live.exists() and not live.is_symlink():
+        folder = versions_dir(live)
+        folder.mkdir(parents=True, exist_ok=True)
+        first = folder / f"{live.stem}-{len(list_versions(live)) + 1:06d}.duckdb"
+        shutil.copyfile(live, first)
+        _point(live, first)
+
+
+def _point(live: Path, target: Path) -> None:
+    """Atomically make ``live`` a symlink to ``target`` (relative when possible)."""
+    tmp = live.with_name(f".{live.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    rel = os.path.relpath(target, live.parent)
+    os.symlink(rel, tmp)
+    os.replace(tmp, live)
+    fd = os.open(live.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _next_path(live: Path) -> tuple[Path, int]:
+    folder = versions_dir(live)
+    folder.mkdir(parents=True, exist_ok=True)
+    existing = list_versions(live)
+    number = (version_of(existing[-1]) if existing else 0) + 1
+    return folder / f"{live.stem}-{number:06d}.duckdb", number
+
+
+def _prune(live: Path) -> None:
+    current = resolve(live)
+    keep = max(settings.keep_versions(), 2)
+    for old in list_versions(live)[:-keep]:
+        if old != current:
+            with contextlib.suppress(FileNotFoundError):
+                old.unlink()
+
+
+@contextlib.contextmanager
+def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
+    """Write a new warehouse version and swap it in atomically.
+
+    Usage: ``with publish(path) as pub: pub.con.execute(...)``. The body runs inside one
+    transaction on a copy of the current version (``fresh=True``: an empty file with the
+    schema). On any exception, or a failing check, the copy is deleted and the live version
+    is left byte-identical.
+    """
+    live = Path(live)
+    with writer_lock(live):
+        _adopt_plain_file(live)
+        previous = resolve(live) if live.exists() else None
+        path, number = _next_path(live)
+        tmp = path.with_name(path.name + ".tmp")
+        for stale in (path, tmp):
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
+        if previous is not None and not fresh:
+            shutil.copyfile(previous, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            migrate(con)
+            con.execute("BEGIN TRANSACTION")
+            pub = Publication(live=live, path=path, version=number, con=con, previous=previous)
+            yield pub
+            create_views(con)
+            set_meta(con, "warehouse_version", str(number))
+            set_meta(con, "published_at", datetime.now(UTC).isoformat(timespec="seconds"))
+            failures = run_checks(con)
+            if failures:
+                raise WarehouseError("warehouse checks failed: " + "; ".join(failures))
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+            con.close()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.close()
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            with contextlib.suppress(FileNotFoundError):
+                tmp.with_name(tmp.name + ".wal").unlink()
+            raise
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        _point(live, path)
+        _prune(live)
+
+
+def rollback(live: Path) -> Path:
+    """Point the live path at the version before the current one; return it."""
+    live = Path(live)
+    with writer_lock(live):
+        current = resolve(live)
+        older = [p for p in list_versions(live) if version_of(p) < version_of(current)]
+        if not older:
+            raise WarehouseError("no earlier version to roll back to")
+        _point(live, older[-1])
+        return older[-1]
