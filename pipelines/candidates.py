@@ -12,6 +12,11 @@ legs of a template row through a fund; IATI percentage splits); the row counts o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
 import pandas as pd
 
 CANDIDATE_COLUMNS: dict[str, str] = {
@@ -58,3 +63,27 @@ def empty_candidates() -> pd.DataFrame:
 
 def empty_rejects() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in REJECT_COLUMNS})
+
+
+@dataclass
+class ParsedFile:
+    """What a source parser returns for one file.
+
+    ``rows_read`` counts accounting units (template rows; IATI transactions). Every unit is
+    either in ``candidates`` (by ``row_number``) or in ``rejects``. ``conflicts`` is an optional
+    check the loader runs inside its transaction before writing: it returns messages (e.g. IATI
+    activity identifiers already in the dataset from another file); any message refuses the load
+    unless ``--replace`` is given.
+    """
+
+    path: Path
+    format: str  # csv, xlsx, iati
+    candidates: pd.DataFrame
+    rejects: pd.DataFrame
+    rows_read: int
+    notes: list[str] = field(default_factory=list)
+    conflicts: Callable[[duckdb.DuckDBPyConnection, str], list[str]] | None = None
+
+
+class UnusableFile(ValueError):
+    """The file cannot be read at all (exit code 2): empty, wrong format, bomb, bad header."""
