@@ -103,13 +103,14 @@ def build(
     progress: Progress | None = None,
 ) -> int:
     """Rebuild reference and bundled data into a new version; return its version number."""
-    from pipelines import cited, fx, reference, synth
+    from pipelines import cited, fx, iati_codelists, reference, synth
 
     say = progress or (lambda _msg: None)
     with warehouse.publish(Path(live), fresh=True) as pub:
         con = pub.con
         say("reference tables")
         reference.load_reference(con)
+        iati_codelists.load_codelists(con)
         say("exchange rates")
         fx.load_ecb_rates(con)
         say("cited figures")
