@@ -10,7 +10,7 @@ _PUNCT = re.compile(r"[\"'’`´.,;:()\[\]]")
 
 
 def normalise(name: str) -> str:
-    """Case- and accent-insensitive key: 'Pérez-Guerrero  Trust Fund' -> 'perez-guerrero trust fund'.
+    """Case- and accent-insensitive key: 'Pérez-Guerrero  Fund' -> 'perez-guerrero fund'.
 
     Cyrillic and other scripts keep their letters (only combining marks are removed).
     """
