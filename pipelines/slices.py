@@ -1,0 +1,216 @@
+"""Slices, pivots and drill-down over the filtered flows of ``sql/queries/explore_flows.sql``.
+
+Dimensions and measures come from the whitelists below: user choices pick keys, never SQL
+text. A pivot is one GROUP BY with ROLLUPs, so every subtotal and total comes from the same
+rows as its cells and they agree. Totals never mix what may not be added (design.md §5):
+when a slice holds illustrative and real rows, several stage groups, in- and out-legs, or
+(for original amounts) several currencies, that distinction becomes a forced outer dimension.
+Rows that are breakdowns of another flow row (``counted_in_parent``) are left out of totals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from pipelines import warehouse
+from pipelines.names import normalise
+
+NONE_LABEL = "(none)"
+TOTAL_LABEL = "Total"
+LIST_FILTERS = ("dataset", "fund", "stage", "modality", "contributor_kind", "contributor",
+                "recipient_country", "region", "status", "stage_group", "leg")  # fmt: skip
+
+
+def _flag(column: str, word: str) -> str:
+    return f"CASE WHEN {column} THEN '{word}' WHEN NOT {column} THEN 'not {word}' END"
+
+
+# dimension key -> SQL expression over explore_flows columns (fixed text, never user input)
+DIMENSIONS: dict[str, str] = {
+    "year": "year",
+    "fund": "fund_name",
+    "stage": "stage",
+    "stage_group": "stage_group",
+    "leg": "leg",
+    "modality": "modality",
+    "instrument": "instrument",
+    "contributor": "contributor",
+    "contributor_kind": "contributor_kind",
+    "contributor_region": "contributor_region",
+    "recipient_country": "recipient_country_name",
+    "recipient_region": "recipient_region",
+    "recipient_subregion": "recipient_subregion",
+    "ldc": _flag("is_ldc", "LDC"),
+    "lldc": _flag("is_lldc", "LLDC"),
+    "sids": _flag("is_sids", "SIDS"),
+    "currency": "currency",
+    "dataset": "dataset",
+    "source_document": "coalesce(source_symbol, source_title, source_document_id)",
+    "is_illustrative": "CASE WHEN is_illustrative THEN 'illustrative' ELSE 'real' END",
+}
+# measure key -> aggregate (fixed text)
+MEASURES: dict[str, str] = {
+    "amount": "sum(amount_display)",
+    "amount_original": "sum(amount_original)",
+    "flows": "count(*)",
+    "contributors": "count(DISTINCT contributor_id)",
+}
+ADDITIVE = ("amount", "amount_original", "flows")
+MONEY = ("amount", "amount_original")
+
+
+class SliceError(ValueError):
+    """A pivot request outside the whitelists."""
+
+
+def filter_params(display_currency: str = "USD", q: str = "", **given: object) -> dict:
+    """Every parameter explore_flows.sql binds, defaults for the ones not given."""
+    params: dict[str, object] = {name: [] for name in LIST_FILTERS}
+    params |= {"year_from": None, "year_to": None}
+    for name, value in given.items():
+        if name in LIST_FILTERS:
+            params[name] = [str(v) for v in (value or [])]
+        elif name in ("year_from", "year_to"):
+            params[name] = None if value in (None, "") else int(value)
+        else:
+            raise SliceError(f"unknown filter {name!r}")
+    params["q"] = normalise(q) if q else ""
+    params["display_currency"] = display_currency or "USD"
+    return params
+
+
+@dataclass(frozen=True)
+class PivotSpec:
+    rows: tuple[str, ...]
+    columns: tuple[str, ...] = ()
+    measure: str = "amount"
+
+    def __post_init__(self) -> None:
+        unknown = [d for d in self.rows + self.columns if d not in DIMENSIONS]
+        if unknown or self.measure not in MEASURES:
+            raise SliceError(f"unknown dimension or measure: {unknown or self.measure}")
+        if not self.rows or len(self.rows) > 2 or len(self.columns) > 1:
+            raise SliceError("choose one or two row dimensions and at most one column dimension")
+        if len(set(self.rows + self.columns)) != len(self.rows + self.columns):
+            raise SliceError("a dimension can be used once")
+
+
+@dataclass
+class Pivot:
+    spec: PivotSpec
+    forced: tuple[str, ...]
+    long: pd.DataFrame = field(repr=False)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.forced + self.spec.rows + self.spec.columns
+
+    def cells(self) -> pd.DataFrame:
+        """The innermost cells (no subtotal rows)."""
+        return self.long[(self.long[list(self.keys)] != TOTAL_LABEL).all(axis=1)]
+
+    def total(self, **key: str) -> float:
+        """The value where each named key has the given label and every other key is Total."""
+        mask = pd.Series(True, index=self.long.index)
+        for name in self.spec.rows + self.spec.columns:
+            mask &= self.long[name] == key.get(name, TOTAL_LABEL)
+        for name in self.forced:
+            mask &= self.long[name] == key[name]
+        values = self.long.loc[mask, "value"]
+        return float(values.iloc[0]) if len(values) else 0.0
+
+    def table(self) -> pd.DataFrame:
+        """Wide table: row keys down, column values (and Total) across."""
+        index = list(self.forced + self.spec.rows)
+        if not self.spec.columns:
+            return self.long[index + ["value", "flows", "flows_without_rate"]].reset_index(
+                drop=True
+            )
+        col = self.spec.columns[0]
+        wide = self.long.pivot(index=index, columns=col, values="value")
+        row_order = pd.unique(pd.Series(list(zip(*[self.long[c] for c in index], strict=True))))
+        col_order = list(pd.unique(self.long[col]))
+        wide = wide.reindex(
+            index=pd.MultiIndex.from_tuples(row_order, names=index), columns=col_order
+        )
+        return wide.reset_index()
+
+
+def _slice_sql(measure_cols: str = "*") -> str:
+    base = warehouse.sql("queries/explore_flows")
+    return f"WITH slice AS ({base}\n) SELECT {measure_cols} FROM slice WHERE NOT counted_in_parent"  # noqa: S608  (fixed text)
+
+
+def forced_dimensions(
+    con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec
+) -> tuple[str, ...]:
+    """Distinctions a total of this slice must keep apart (see the module docstring)."""
+    probe = (
+        "count(DISTINCT is_illustrative) AS illus, count(DISTINCT stage_group) AS groups,"
+        " (bool_or(leg = 'in') AND bool_or(leg = 'out')) AS legs, count(DISTINCT currency) AS curr"
+    )
+    illus, groups, legs, curr = con.execute(_slice_sql(probe), params).fetchone()
+    chosen = set(spec.rows + spec.columns)
+    money = spec.measure in MONEY
+    forced = []
+    if illus > 1 and "is_illustrative" not in chosen and "dataset" not in chosen:
+        forced.append("is_illustrative")
+    if money and groups > 1 and not chosen & {"stage_group", "stage"}:
+        forced.append("stage_group")
+    if money and legs and "leg" not in chosen:
+        forced.append("leg")
+    if spec.measure == "amount_original" and curr > 1 and "currency" not in chosen:
+        forced.append("currency")
+    return tuple(forced)
+
+
+def pivot(con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec) -> Pivot:
+    """Cells, subtotals and totals of ``spec`` over the filtered flows."""
+    forced = forced_dimensions(con, params, spec)
+    keys = forced + spec.rows + spec.columns
+    labels = ", ".join(
+        f"coalesce(CAST({DIMENSIONS[k]} AS VARCHAR), '{NONE_LABEL}') AS d_{k}" for k in keys
+    )
+    groups = ", ".join(f"GROUPING(d_{k}) AS g_{k}" for k in keys)
+    group_by = ", ".join(
+        [f"d_{k}" for k in forced] + [f"ROLLUP({', '.join('d_' + r for r in spec.rows)})"]
+        + ([f"ROLLUP(d_{spec.columns[0]})"] if spec.columns else [])
+    )  # fmt: skip
+    order = ", ".join(f"g_{k}, d_{k}" for k in keys)
+    select = ", ".join(f"d_{k} AS {k}" for k in keys)
+    # identifiers and aggregates come from DIMENSIONS / MEASURES, values are bound
+    text = (
+        f"WITH labelled AS ({_slice_sql(f'{labels}, *')}) "  # noqa: S608
+        f"SELECT {select}, {MEASURES[spec.measure]} AS value, count(*) AS flows, "
+        "count(*) FILTER (WHERE amount_display IS NULL) AS flows_without_rate, "
+        f"{groups} FROM labelled GROUP BY {group_by} ORDER BY {order}"
+    )
+    long = con.execute(text, params).df()
+    for k in keys:
+        long[k] = long[k].where(long[f"g_{k}"] == 0, TOTAL_LABEL).astype(str)
+    long = long.drop(columns=[f"g_{k}" for k in keys])
+    long["value"] = long["value"].astype(float).fillna(0.0)
+    return Pivot(spec=spec, forced=forced, long=long)
+
+
+def drill(con: duckdb.DuckDBPyConnection, params: dict, key: dict[str, str]) -> pd.DataFrame:
+    """The flow rows behind a cell: ``key`` maps dimensions to labels (Total = unconstrained)."""
+    conditions, bound = [], dict(params)
+    for n, (dim, label) in enumerate(sorted(key.items())):
+        if dim not in DIMENSIONS:
+            raise SliceError(f"unknown dimension {dim!r}")
+        if label == TOTAL_LABEL:
+            continue
+        conditions.append(f"coalesce(CAST({DIMENSIONS[dim]} AS VARCHAR), '{NONE_LABEL}') = $k{n}")
+        bound[f"k{n}"] = str(label)
+    where = " AND ".join(conditions) or "true"
+    text = f"{_slice_sql()} AND {where} ORDER BY year, flow_id"  # noqa: S608  (whitelisted)
+    return con.execute(text, bound).df()
+
+
+def flows(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
+    """Every filtered flow row (breakdown rows included), one per flow, for exports."""
+    return warehouse.query(con, "explore_flows", **params)

@@ -1,0 +1,94 @@
+-- purpose: the filtered flow rows behind the Explore page, its pivot, drill-down and exports
+--          (one row per flow with every provenance column; `fundflows export` writes these)
+-- grain: flow
+-- params: $dataset, $fund (fund ids or the channels 'local_private' / 'direct'), $stage, $modality, $contributor_kind, $contributor,
+--         $recipient_country, $region, $status, $stage_group, $leg (VARCHAR[]; empty = all),
+--         $year_from, $year_to (INTEGER or NULL), $q (normalised search text; '' = none),
+--         $region (M49 codes of region / sub-region / intermediate region, or their names),
+--         $display_currency (ISO code; amount_display is amount_usd converted at the flow date)
+-- columns: flow_id, dataset, is_illustrative, year, flow_date, stage, stage_group, leg, ...,
+--          amount_original, currency, amount_usd, amount_display, fx_*, flags, source_*, batch_*
+WITH base AS (
+    SELECT f.*,
+           CASE WHEN f.stage IN ('pledge', 'commitment') THEN 'promised'
+                WHEN f.stage IN ('paid', 'disbursement') THEN 'transferred'
+                WHEN f.stage = 'allocation' THEN 'allocated' ELSE 'used' END AS stage_group,
+           coalesce(f.fx_date, f.flow_date, make_date(f.year, 7, 1)) AS value_date
+    FROM flow AS f
+    WHERE (len($dataset::VARCHAR[]) = 0 OR f.dataset = ANY($dataset::VARCHAR[]))
+      AND ($year_from::INTEGER IS NULL OR f.year >= $year_from::INTEGER)
+      AND ($year_to::INTEGER IS NULL OR f.year <= $year_to::INTEGER)
+      AND (len($fund::VARCHAR[]) = 0 OR coalesce(f.fund_id, CASE WHEN f.modality = 'local_private'
+           THEN 'local_private' ELSE 'direct' END) = ANY($fund::VARCHAR[]))
+      AND (len($stage::VARCHAR[]) = 0 OR f.stage = ANY($stage::VARCHAR[]))
+      AND (len($modality::VARCHAR[]) = 0 OR f.modality = ANY($modality::VARCHAR[]))
+      AND (len($contributor::VARCHAR[]) = 0 OR f.source_actor_id = ANY($contributor::VARCHAR[]))
+      AND (len($recipient_country::VARCHAR[]) = 0
+           OR f.recipient_country_iso3 = ANY($recipient_country::VARCHAR[]))
+      AND (len($leg::VARCHAR[]) = 0 OR f.leg = ANY($leg::VARCHAR[]))
+),
+display AS (
+    SELECT b.*, CASE WHEN $display_currency::VARCHAR = 'USD' THEN 1.0 ELSE r.usd_per_unit END AS display_rate
+    FROM base AS b
+    ASOF LEFT JOIN (SELECT rate_date, usd_per_unit FROM fx_daily
+                    WHERE currency = $display_currency::VARCHAR) AS r
+        ON b.value_date >= r.rate_date
+),
+status AS (
+    SELECT iso3, status, list(struct_pack(lo := coalesce(from_year, 0), hi := coalesce(to_year, 9999))) AS spans
+    FROM country_status WHERE status IN ('ldc', 'lldc', 'sids') GROUP BY ALL
+),
+enriched AS (
+    SELECT f.flow_id, f.dataset, f.is_illustrative, f.year, f.flow_date, f.stage, f.stage_group,
+           f.leg, f.modality, f.instrument, f.fund_id AS fund, fu.short_name AS fund_name,
+           f.source_actor_id AS contributor_id, sa.name AS contributor,
+           sa.kind AS contributor_kind, sa.country_iso3 AS contributor_country,
+           sc.region_name AS contributor_region,
+           f.destination_actor_id AS recipient_id, da.name AS recipient, da.kind AS recipient_kind,
+           f.recipient_country_iso3 AS recipient_country, rc.name_en AS recipient_country_name,
+           coalesce(rc.region_name, rg.m49_region, rg.name_en, f.recipient_region) AS recipient_region,
+           rc.subregion_name AS recipient_subregion, f.recipient_city_id,
+           coalesce(lpad(rc.region_code::VARCHAR, 3, '0'), CASE WHEN f.recipient_region_vocab = 'm49'
+               THEN lpad(f.recipient_region, 3, '0') END) AS recipient_region_code,
+           lpad(rc.subregion_code::VARCHAR, 3, '0') AS recipient_subregion_code,
+           lpad(rc.intermediate_region_code::VARCHAR, 3, '0') AS recipient_intermediate_code,
+           coalesce(list_bool_or([f.year BETWEEN s.lo AND s.hi FOR s IN sl.spans]), rc.is_ldc) AS is_ldc,
+           coalesce(list_bool_or([f.year BETWEEN s.lo AND s.hi FOR s IN sll.spans]), rc.is_lldc) AS is_lldc,
+           coalesce(list_bool_or([f.year BETWEEN s.lo AND s.hi FOR s IN ss.spans]), rc.is_sids) AS is_sids,
+           f.amount_original, f.currency, f.amount_usd,
+           CAST(f.amount_usd / f.display_rate AS DECIMAL(18, 2)) AS amount_display,
+           $display_currency::VARCHAR AS display_currency,
+           f.fx_rate, f.fx_date, f.fx_source, f.flags, f.description,
+           f.source_document_id, sd.symbol AS source_symbol, sd.title AS source_title,
+           sd.url AS source_url, f.source_locator, f.source_ref, f.part_of,
+           f.part_of IS NOT NULL AND EXISTS (SELECT 1 FROM flow AS p WHERE p.dataset = f.dataset
+               AND p.source_ref = f.part_of) AS counted_in_parent,
+           f.parent_flow_id, f.batch_id, lb.file_name AS batch_file,
+           f.transaction_type, f.flow_type, f.finance_type, f.aid_type, f.sector, f.iati_activity_id
+    FROM display AS f
+    LEFT JOIN fund AS fu ON fu.fund_id = f.fund_id
+    LEFT JOIN actor AS sa ON sa.actor_id = f.source_actor_id
+    LEFT JOIN country AS sc ON sc.iso3 = sa.country_iso3
+    LEFT JOIN actor AS da ON da.actor_id = f.destination_actor_id
+    LEFT JOIN country AS rc ON rc.iso3 = f.recipient_country_iso3
+    LEFT JOIN region AS rg ON rg.vocabulary = f.recipient_region_vocab AND rg.code = f.recipient_region
+    LEFT JOIN status AS sl ON sl.iso3 = f.recipient_country_iso3 AND sl.status = 'ldc'
+    LEFT JOIN status AS sll ON sll.iso3 = f.recipient_country_iso3 AND sll.status = 'lldc'
+    LEFT JOIN status AS ss ON ss.iso3 = f.recipient_country_iso3 AND ss.status = 'sids'
+    LEFT JOIN source_document AS sd ON sd.source_document_id = f.source_document_id
+    LEFT JOIN load_batch AS lb ON lb.batch_id = f.batch_id
+)
+SELECT * FROM enriched
+WHERE (len($contributor_kind::VARCHAR[]) = 0 OR contributor_kind = ANY($contributor_kind::VARCHAR[]))
+  AND (len($region::VARCHAR[]) = 0 OR recipient_region_code = ANY($region::VARCHAR[])
+       OR recipient_subregion_code = ANY($region::VARCHAR[])
+       OR recipient_intermediate_code = ANY($region::VARCHAR[])
+       OR recipient_region = ANY($region::VARCHAR[]) OR recipient_subregion = ANY($region::VARCHAR[]))
+  AND (len($status::VARCHAR[]) = 0 OR ('ldc' = ANY($status::VARCHAR[]) AND is_ldc)
+       OR ('lldc' = ANY($status::VARCHAR[]) AND is_lldc) OR ('sids' = ANY($status::VARCHAR[]) AND is_sids))
+  AND (len($stage_group::VARCHAR[]) = 0 OR stage_group = ANY($stage_group::VARCHAR[]))
+  AND ($q::VARCHAR = '' OR contains(strip_accents(lower(coalesce(contributor, ''))), $q::VARCHAR)
+       OR contains(strip_accents(lower(coalesce(recipient, ''))), $q::VARCHAR)
+       OR contains(strip_accents(lower(coalesce(description, ''))), $q::VARCHAR)
+       OR EXISTS (SELECT 1 FROM actor_alias AS al WHERE al.actor_id IN (contributor_id, recipient_id)
+                  AND contains(al.alias_norm, $q::VARCHAR)))

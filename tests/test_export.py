@@ -1,0 +1,146 @@
+"""Exports: every format re-reads to the slice, and spreadsheet formulas are neutralised."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines import export
+
+DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", '=HYPERLINK("http://x","y")']
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "name": ["Thailand", *DANGEROUS, "Genève"],
+            "amount": [1.5, 2, 3, 4, 5, 6, 7, 8, -9.25],
+            "year": [2000 + n for n in range(9)],
+        }
+    )
+
+
+@pytest.mark.parametrize("text", DANGEROUS)
+def test_text_a_spreadsheet_would_execute_gets_an_apostrophe(text):
+    assert export.neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["Thailand", "a=b", "", 5, -3.0, None, "'=already"])
+def test_other_values_are_left_alone(value):
+    assert export.neutralise(value) == value
+
+
+def test_csv_re_reads_to_the_slice_with_formulas_neutralised():
+    frame = _frame()
+    back = pd.read_csv(io.BytesIO(export.to_csv_bytes(frame)), keep_default_na=False)
+    assert back["amount"].tolist() == frame["amount"].tolist()
+    assert back["year"].tolist() == frame["year"].tolist()
+    assert back["name"].tolist() == ["Thailand", *["'" + d for d in DANGEROUS], "Genève"]
+    assert not any(str(v).startswith(export.FORMULA_STARTS) for v in back["name"])
+
+
+def test_xlsx_cells_are_text_not_formulas_and_numbers_stay_numbers():
+    frame = _frame()
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(frame)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0] == ("name", "amount", "year")
+    names = [r[0].replace("_x000D_", "\r") for r in rows[1:]]  # openpyxl keeps the escape
+    assert names == ["Thailand", *["'" + d for d in DANGEROUS], "Genève"]
+    assert [r[1] for r in rows[1:]] == frame["amount"].tolist()
+    cells = [row[0] for row in book.active.iter_rows(min_row=2)]
+    assert all(cell.data_type == "s" for cell in cells)
+
+
+def test_parquet_keeps_the_values_exactly():
+    frame = _frame()
+    back = pq.read_table(io.BytesIO(export.to_parquet_bytes(frame))).to_pandas()
+    assert back["name"].tolist() == frame["name"].tolist()
+    assert back["amount"].tolist() == frame["amount"].tolist()
+
+
+def test_lists_become_semicolon_joined_text_in_spreadsheets():
+    frame = pd.DataFrame({"flags": [["no_fx_rate", "outlier"], []]})
+    back = pd.read_csv(io.BytesIO(export.to_csv_bytes(frame)), keep_default_na=False)
+    assert back["flags"].tolist() == ["no_fx_rate;outlier", ""]
+
+
+def test_an_unknown_format_is_refused():
+    with pytest.raises(export.ExportError, match="unknown format"):
+        export.frame_bytes(_frame(), "ods")
+
+
+def test_the_datapackage_describes_every_column_with_a_frictionless_type():
+    frame = _frame().assign(flags=[["a"]] * 9, when=pd.to_datetime(["2001-01-01"] * 9).date)
+    package = json.loads(export.datapackage_bytes(frame, "slice", "slice.csv", "csv"))
+    [resource] = package["resources"]
+    assert package["profile"] == "data-package"
+    assert resource["path"] == "slice.csv"
+    assert resource["mediatype"] == "text/csv"
+    types = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+    assert types == {"name": "string", "amount": "number", "year": "integer",
+                     "flags": "string", "when": "date"}  # fmt: skip
+    parquet = export.datapackage(frame, "slice", "slice.parquet", "parquet")
+    assert {f["name"]: f["type"] for f in parquet["resources"][0]["schema"]["fields"]}["flags"] == (
+        "array"
+    )
+
+
+@pytest.fixture
+def source(tmp_path):
+    con = duckdb.connect(str(tmp_path / "x.duckdb"))
+    con.execute(
+        "CREATE TABLE t AS SELECT range AS n, 1990 + range % 7 AS year, range * 0.25 AS amount,"
+        " CASE WHEN range % 5 = 0 THEN '=evil()' ELSE 'ok' END AS note FROM range(2500)"
+    )
+    yield con
+    con.close()
+
+
+QUERY = "SELECT * FROM t WHERE year >= $y ORDER BY n"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
+def test_a_streamed_query_export_re_reads_to_the_same_rows(source, tmp_path, fmt, monkeypatch):
+    monkeypatch.setattr(export, "BATCH_ROWS", 700)  # several batches
+    out = tmp_path / f"out.{fmt}"
+    written = export.export_query(source, QUERY, {"y": 1992}, fmt, out)
+    expected = source.execute(QUERY, {"y": 1992}).df()
+    back = {"csv": pd.read_csv, "xlsx": pd.read_excel, "parquet": pd.read_parquet}[fmt](out)
+    assert written == len(expected) == len(back)
+    assert back["amount"].sum() == pytest.approx(expected["amount"].sum())
+    notes = set(back["note"])
+    assert notes == ({"ok", "=evil()"} if fmt == "parquet" else {"ok", "'=evil()"})
+
+
+def test_a_partitioned_parquet_export_gives_the_same_totals_per_year(source, tmp_path):
+    out = tmp_path / "parts"
+    written = export.export_query(source, QUERY, {"y": 1990}, "parquet", out, partition_by="year")
+    assert written == 2500
+    assert sorted(p.name for p in out.iterdir()) == [f"year={y}" for y in range(1990, 1997)]
+    check = duckdb.connect()
+    got = check.execute(
+        "SELECT year, sum(amount), count(*) FROM read_parquet($p, hive_partitioning = true)"
+        " GROUP BY year ORDER BY year",
+        {"p": str(out / "**" / "*.parquet")},
+    ).fetchall()
+    want = source.execute("SELECT year, sum(amount), count(*) FROM t GROUP BY year ORDER BY year")
+    assert [(int(y), float(s), c) for y, s, c in got] == [
+        (int(y), float(s), c) for y, s, c in want.fetchall()
+    ]
+
+
+def test_partitioning_is_refused_for_formats_other_than_parquet(source, tmp_path):
+    with pytest.raises(export.ExportError, match="parquet only"):
+        export.export_query(source, QUERY, {"y": 1}, "csv", tmp_path / "x", partition_by="year")
+
+
+def test_xlsx_refuses_more_rows_than_a_sheet_holds(source, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 100)
+    with pytest.raises(export.ExportError, match="at most 100 rows"):
+        export.export_query(source, QUERY, {"y": 1990}, "xlsx", tmp_path / "x.xlsx")
