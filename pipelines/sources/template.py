@@ -1,0 +1,222 @@
+"""Parse the import template (CSV or XLSX) into loader candidates.
+
+Columns (exact names, any order, case-insensitive): ``date, stage, contributor,
+contributor_kind, contributor_country, fund, recipient, recipient_kind, recipient_country,
+modality, instrument, amount, currency, description, source``. Required: ``date, stage,
+contributor, amount, currency, source``; other known columns may be absent; unknown columns
+are ignored (noted).
+
+Reading: CSV with ``,`` ``;`` or tab (chosen from the header line), UTF-8 with or without BOM,
+else Windows-1252; XLSX (first sheet) through openpyxl with formulas read as their text, never
+evaluated. The header is looked for in the first ``HEADER_SCAN`` lines: title rows above it are
+skipped (noted). Fully blank rows are dropped and not counted. Row numbers count data rows
+(1 = the first row under the header); the locator is ``<file name>:<row>``.
+
+Legs (design.md §5): no fund → one ``direct`` candidate; a fund and no recipient → one ``in``
+candidate; a fund and a recipient → an ``in`` candidate (leg_seq 0) and an ``out`` candidate
+(leg_seq 1) of the same row. The loader drops the in-leg when the contributor turns out to be
+the fund itself (then the row is a plain out-leg).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from pipelines import warehouse
+from pipelines.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile
+
+TEMPLATE_COLUMNS = [
+    "date", "stage", "contributor", "contributor_kind", "contributor_country", "fund",
+    "recipient", "recipient_kind", "recipient_country", "modality", "instrument", "amount",
+    "currency", "description", "source",
+]  # fmt: skip
+REQUIRED_COLUMNS = ["date", "stage", "contributor", "amount", "currency", "source"]
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+HEADER_SCAN = 5
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def _clean(name: object) -> str:
+    return str(name or "").replace("\ufeff", "").strip().strip('"').strip().lower()
+
+
+def _recognised(cells: list[str]) -> int:
+    return sum(1 for c in cells if _clean(c) in TEMPLATE_COLUMNS)
+
+
+def _check_header(names: list[str], path: Path) -> list[str]:
+    """Return the notes for a header; raise UnusableFile when it cannot be used."""
+    seen = [n for n in names if n in TEMPLATE_COLUMNS]
+    dupes = sorted({n for n in seen if seen.count(n) > 1})
+    if dupes:
+        raise UnusableFile(f"{path.name}: column(s) appear twice: {', '.join(dupes)}")
+    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    if missing:
+        raise UnusableFile(
+            f"{path.name}: missing required column(s): {', '.join(missing)} "
+            f"(the template needs {', '.join(REQUIRED_COLUMNS)})"
+        )
+    extra = [n for n in names if n and n not in TEMPLATE_COLUMNS]
+    return [f"ignored unknown column(s): {', '.join(extra)}"] if extra else []
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _find_header_csv(text: str, path: Path) -> tuple[int, str, list[str]]:
+    """(lines to skip, delimiter, header names) from the first lines of the text."""
+    lines = text[:65536].splitlines()[:HEADER_SCAN]
+    best = (0, -1, ",")
+    for index, line in enumerate(lines):
+        for delim in DELIMITERS:
+            score = _recognised(line.split(delim))
+            if score > best[1]:
+                best = (index, score, delim)
+    index, score, delim = best
+    if score < 2:
+        raise UnusableFile(
+            f"{path.name}: no template header found in the first {HEADER_SCAN} lines "
+            f"(expected columns such as {', '.join(REQUIRED_COLUMNS)}, separated by , ; or tab)"
+        )
+    return index, delim, [_clean(c) for c in lines[index].split(delim)]
+
+
+def _read_csv(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    raw = path.read_bytes()
+    if not raw.strip(b" \t\r\n\ufeff\xef\xbb\xbf"):
+        raise UnusableFile(f"{path.name}: the file is empty")
+    text, encoding = _decode(raw)
+    skip, delim, names = _find_header_csv(text, path)
+    notes = _check_header(names, path)
+    if encoding != "utf-8":
+        notes.append("read as Windows-1252 (not valid UTF-8)")
+    if skip:
+        notes.append(f"skipped {skip} line(s) above the header")
+    source = tmp = None
+    if encoding != "utf-8" or raw.startswith(b"\xef\xbb\xbf"):
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".csv", encoding="utf-8", delete=False
+        ) as handle:
+            handle.write(text)
+        source = tmp = Path(handle.name)
+    cols = {f"c{i}": "VARCHAR" for i in range(len(names))}
+    try:
+        rel = con.read_csv(
+            str(source or path), delimiter=delim, header=False, skiprows=skip + 1, quotechar='"',
+            escapechar='"', columns=cols, null_padding=True, strict_mode=False,
+        )  # fmt: skip
+        table = rel.to_arrow_table()
+        con.register("template_cells", table.append_column("_row", _row_numbers(table.num_rows)))
+    except duckdb.Error as exc:
+        raise UnusableFile(f"{path.name}: cannot read as CSV: {exc}") from None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+    return names, notes
+
+
+def _row_numbers(count: int) -> pa.Array:
+    return pa.array(np.arange(1, count + 1, dtype="int64"))
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format(value, ".15g") if abs(value) < 1e15 else format(value, ".2f")
+    return str(value)
+
+
+def _read_xlsx(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - any openpyxl failure means an unusable file
+        raise UnusableFile(f"{path.name}: cannot read as XLSX: {exc}") from None
+    try:
+        rows = [
+            [_cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)
+        ]
+    finally:
+        book.close()
+    scores = [_recognised(r) for r in rows[:HEADER_SCAN]]
+    if not scores or max(scores) < 2:
+        raise UnusableFile(
+            f"{path.name}: no template header found in the first {HEADER_SCAN} rows of the "
+            f"first sheet (expected columns such as {', '.join(REQUIRED_COLUMNS)})"
+        )
+    skip = scores.index(max(scores))
+    names = [_clean(c) for c in rows[skip]]
+    notes = _check_header(names, path)
+    if skip:
+        notes.append(f"skipped {skip} row(s) above the header")
+    width = len(names)
+    body = [(r + [None] * width)[:width] for r in rows[skip + 1 :]]
+    frame = pd.DataFrame(body, columns=[f"c{i}" for i in range(width)], dtype="str")
+    frame["_row"] = _row_numbers(len(frame))
+    con.register("template_cells", frame)
+    return names, notes
+
+
+def parse(path: Path) -> ParsedFile:
+    """Read a template file (CSV or XLSX) into candidates; raise UnusableFile when unusable."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnusableFile(f"{path}: no such file")
+    with open(path, "rb") as handle:
+        is_xlsx = handle.read(4) == XLSX_MAGIC
+    con = duckdb.connect()
+    try:
+        reader = _read_xlsx if is_xlsx else _read_csv
+        names, notes = reader(path, con)
+        exprs = []
+        for column in TEMPLATE_COLUMNS:
+            # positions come from the header; names from the fixed TEMPLATE_COLUMNS list
+            expr = f"c{names.index(column)}" if column in names else "NULL"
+            exprs.append(f"nullif(trim(CAST({expr} AS VARCHAR)), '') AS {column}")
+        con.execute(
+            "CREATE TEMP VIEW template_raw AS SELECT _row, "  # noqa: S608
+            + ", ".join(exprs)
+            + " FROM template_cells"
+        )
+        candidates = con.execute(
+            warehouse.sql("loader/template_candidates"), {"file": path.name}
+        ).df()
+        rows_read = int(con.execute(warehouse.sql("loader/template_count")).fetchone()[0])
+    finally:
+        con.close()
+    if rows_read == 0:
+        raise UnusableFile(f"{path.name}: no data rows under the header")
+    for column, dtype in CANDIDATE_COLUMNS.items():
+        if column not in candidates:
+            candidates[column] = pd.Series(None, index=candidates.index, dtype=dtype)
+    from pipelines.candidates import empty_rejects
+
+    return ParsedFile(
+        path=path,
+        format="xlsx" if is_xlsx else "csv",
+        candidates=candidates[list(CANDIDATE_COLUMNS)],
+        rejects=empty_rejects(),
+        rows_read=rows_read,
+        notes=notes,
+    )

@@ -1,0 +1,74 @@
+-- accepted candidates as flow rows (temp staged), before FX. $batch, $dataset.
+-- The in-leg of a row whose contributor is the fund itself is dropped (the row is an out-leg).
+CREATE OR REPLACE TEMP TABLE staged AS
+WITH legs AS (
+    SELECT row_number, bool_or(leg = 'out') AS has_out FROM cres GROUP BY row_number
+),
+kept AS (
+    SELECT c.*, v.stage AS stage_v, v.currency AS currency_v, v.flow_date, v.year, v.year_only,
+        v.amount, v.modality AS modality_v, v.instrument AS instrument_v,
+        r.contributor_id, r.recipient_id, r.fund_id, r.fund_actor_id, r.contributor_iso3,
+        r.recipient_iso3, l.has_out
+    FROM cand c
+    JOIN cv v USING (_cid)
+    JOIN cres r USING (_cid)
+    JOIN legs l ON l.row_number = c.row_number
+    WHERE c.row_number NOT IN (SELECT row_number FROM row_reject)
+      AND NOT (c.leg = 'in' AND l.has_out AND r.contributor_id = r.fund_actor_id)
+),
+actors AS (
+    SELECT actor_id, kind, country_iso3 FROM actor
+    UNION ALL SELECT actor_id, kind, country_iso3 FROM new_actor
+),
+ends AS (
+    SELECT k.*,
+        ca.kind AS c_kind, ra.kind AS r_kind,
+        coalesce(ca.country_iso3, k.contributor_iso3) AS c_iso3,
+        coalesce(k.recipient_iso3, ra.country_iso3) AS r_iso3,
+        bool_or(k.leg = 'in') OVER (PARTITION BY k.row_number) AS has_in
+    FROM kept k
+    LEFT JOIN actors ca ON ca.actor_id = k.contributor_id
+    LEFT JOIN actors ra ON ra.actor_id = k.recipient_id
+),
+flagged AS (
+    SELECT e.*,
+        cc.is_g77 AS c_g77, cc.is_dac_member AS c_dac,
+        rc.is_g77 AS r_g77, rc.is_dac_member AS r_dac,
+        e.fund_id IS NOT NULL AS has_fund,
+        e.fund_id IS NOT NULL AND e.recipient_id IS NULL AND e.recipient_iso3 IS NULL AS ends_in_fund
+    FROM ends e
+    LEFT JOIN country cc ON cc.iso3 = e.c_iso3
+    LEFT JOIN country rc ON rc.iso3 = e.r_iso3
+)
+SELECT
+    _cid,
+    $batch || '-' || row_number || '-' || leg_seq AS flow_id,
+    stage_v AS stage, leg,
+    coalesce(modality_v, CASE
+        WHEN c_kind = 'multilateral' THEN 'multilateral'
+        WHEN c_kind IN ('company', 'foundation', 'individual')
+             AND r_kind IN ('local_government', 'city_network', 'community') THEN 'local_private'
+        WHEN c_kind IN ('local_government', 'city_network')
+             AND r_kind IN ('local_government', 'city_network') THEN 'city_to_city'
+        WHEN c_dac AND has_fund AND (r_g77 OR ends_in_fund) THEN 'triangular'
+        WHEN c_g77 AND (r_g77 OR ends_in_fund) THEN 'south_south'
+        WHEN c_dac AND r_iso3 IS NOT NULL AND NOT coalesce(r_dac, false) THEN 'north_south'
+    END) AS modality,
+    instrument_v AS instrument,
+    CASE WHEN leg = 'out' THEN coalesce(fund_actor_id, contributor_id) ELSE contributor_id END
+        AS source_actor_id,
+    CASE WHEN leg = 'in' THEN coalesce(fund_actor_id, recipient_id) ELSE recipient_id END
+        AS destination_actor_id,
+    fund_id,
+    CASE WHEN leg = 'in' AND has_out THEN NULL ELSE r_iso3 END AS recipient_country_iso3,
+    recipient_region, recipient_region_vocab,
+    flow_date, year, year_only,
+    CAST(round(amount * CAST(coalesce(split_share, 1.0) AS DECIMAL(18, 12)), 6) AS DECIMAL(38, 6))
+        AS amount_original,
+    currency_v AS currency,
+    description, source, source_locator,
+    CASE WHEN leg = 'out' AND has_in AND has_out THEN $batch || '-' || row_number || '-0' END
+        AS parent_flow_id,
+    transaction_type, flow_type, finance_type, aid_type, sector, iati_activity_id, split_share,
+    row_number, leg_seq
+FROM flagged;

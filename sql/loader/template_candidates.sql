@@ -1,0 +1,37 @@
+-- Template rows (view template_raw: _row + the 15 template columns, empty -> NULL) to loader
+-- candidates: direct / in / in+out legs (design.md §5). $file: the file name for locators.
+-- Fully blank rows are dropped (row numbers keep counting them, so they match the file).
+WITH kept AS (
+    SELECT *, _row AS rn
+    FROM template_raw
+    WHERE coalesce(date, stage, contributor, contributor_kind, contributor_country, fund,
+                   recipient, recipient_kind, recipient_country, modality, instrument, amount,
+                   currency, description, source) IS NOT NULL
+),
+legs AS (
+    SELECT *, 0 AS leg_seq, CASE WHEN fund IS NULL THEN 'direct' ELSE 'in' END AS leg FROM kept
+    UNION ALL
+    SELECT *, 1 AS leg_seq, 'out' AS leg FROM kept WHERE fund IS NOT NULL AND recipient IS NOT NULL
+)
+SELECT
+    CAST(rn AS BIGINT) AS row_number,
+    CAST(leg_seq AS BIGINT) AS leg_seq,
+    $file || ':' || rn AS locator,
+    stage, leg, modality, instrument,
+    contributor, contributor_kind, contributor_country,
+    CAST(NULL AS VARCHAR) AS contributor_ref,
+    fund, recipient, recipient_kind, recipient_country,
+    CAST(NULL AS VARCHAR) AS recipient_ref,
+    CAST(NULL AS VARCHAR) AS recipient_region,
+    CAST(NULL AS VARCHAR) AS recipient_region_vocab,
+    date AS date_text, amount AS amount_text, currency, description, source,
+    $file || ':' || rn AS source_locator,
+    CAST(NULL AS VARCHAR) AS transaction_type,
+    CAST(NULL AS VARCHAR) AS flow_type,
+    CAST(NULL AS VARCHAR) AS finance_type,
+    CAST(NULL AS VARCHAR) AS aid_type,
+    CAST(NULL AS VARCHAR) AS sector,
+    CAST(NULL AS VARCHAR) AS iati_activity_id,
+    1.0::DOUBLE AS split_share
+FROM legs
+ORDER BY rn, leg_seq;
