@@ -14,10 +14,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipelines import warehouse
-from pipelines.candidates import CANDIDATE_COLUMNS, REJECT_COLUMNS, ParsedFile
+from pipelines.candidates import (
+    CANDIDATE_COLUMNS,
+    REJECT_COLUMNS,
+    ParsedFile,
+    empty_candidates,
+    empty_rejects,
+)
 from pipelines.sources.iati_activity import Activity, read_activity
 from pipelines.sources.iati_check import check
 from pipelines.sources.iati_rows import COLUMNS, emit
@@ -27,12 +35,60 @@ Progress = Callable[[int, int], None]
 MAX_NAMED_CONFLICTS = 20
 
 
+class _Columns:
+    """Candidate rows gathered as tuples, turned into Arrow-backed columns every CHUNK rows."""
+
+    CHUNK = 50_000
+
+    def __init__(self) -> None:
+        self.rows: list[tuple] = []
+        self.chunks: list[list] = [[] for _ in COLUMNS]
+        self.count = 0
+
+    def add(self, row: tuple) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        transposed = zip(*self.rows, strict=True)
+        for index, (name, values) in enumerate(zip(COLUMNS, transposed, strict=True)):
+            kind = CANDIDATE_COLUMNS[name]
+            if kind == "str":
+                chunk = pa.array(list(values), type=pa.large_string())
+            elif kind == "object":
+                chunk = [list(v) for v in values]
+            else:
+                chunk = np.asarray(values, dtype=kind)
+            self.chunks[index].append(chunk)
+        self.count += len(self.rows)
+        self.rows = []
+
+    def frame(self) -> pd.DataFrame:
+        self.flush()
+        if not self.count:
+            return empty_candidates()
+        data = {}
+        for name, chunks in zip(COLUMNS, self.chunks, strict=True):
+            kind = CANDIDATE_COLUMNS[name]
+            if kind == "str":
+                data[name] = pd.Series(pa.chunked_array(chunks), dtype="str")
+            elif kind == "object":
+                data[name] = pd.Series([v for chunk in chunks for v in chunk], dtype="object")
+            else:
+                data[name] = pd.Series(np.concatenate(chunks), dtype=kind)
+            chunks.clear()
+        return pd.DataFrame(data)
+
+
 class _Collector:
-    """Column lists for candidates, tuples for rejects, and the running transaction number."""
+    """Candidates, rejects and the running transaction number of one file."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.cols: list[list] = [[] for _ in COLUMNS]
+        self.columns = _Columns()
         self.rejects: list[tuple] = []
         self.row_number = 0
         self.seen: set[str] = set()
@@ -47,17 +103,14 @@ class _Collector:
         self.activities += 1
         problem = None
         if not a.iati_id:
-            problem = (
-                "iati-identifier",
-                "",
-                "missing_activity_id",
-                "the activity has no identifier",
-            )
+            why = "the activity has no identifier"
+            problem = ("iati-identifier", "", "missing_activity_id", why)
         elif a.iati_id in self.seen:
             why = "the activity appears earlier in the same file"
             problem = ("iati-identifier", a.iati_id, "duplicate_activity", why)
         self.seen.add(a.iati_id)
         key = a.iati_id or f"activity-{index}"
+        add = self.columns.add
         for pos, t in enumerate(a.transactions, start=1):
             self.row_number += 1
             locator = f"{key}#{pos}"
@@ -68,18 +121,12 @@ class _Collector:
             if bad is not None:
                 self._reject(locator, a, pos, bad.column, bad.value, bad.code, bad.reason)
                 continue
-            emit(self.cols, self.row_number, locator, self.source, t, a, checked)
-
-    def candidates(self) -> pd.DataFrame:
-        data = {}
-        for name, values in zip(COLUMNS, self.cols, strict=True):
-            data[name] = pd.Series(values, dtype=CANDIDATE_COLUMNS[name])
-            values.clear()
-        return pd.DataFrame(data)
+            emit(add, self.row_number, locator, self.source, t, a, checked)
 
     def reject_frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame(self.rejects, columns=REJECT_COLUMNS, dtype="object")
-        return frame if len(frame) else pd.DataFrame(columns=REJECT_COLUMNS, dtype="object")
+        if not self.rejects:
+            return empty_rejects()
+        return pd.DataFrame(self.rejects, columns=REJECT_COLUMNS, dtype="object")
 
 
 def conflicts_for(file_name: str, activity_ids: list[str]):
@@ -111,7 +158,7 @@ def parse(path: Path, progress: Progress | None = None) -> ParsedFile:
     out = _Collector(path.name)
     for index, element in enumerate(activities(path, progress), start=1):
         out.activity(read_activity(element), index)
-    candidates = out.candidates()
+    candidates = out.columns.frame()
     ids = sorted(set(candidates["iati_activity_id"].dropna().unique()))
     notes = [kind.note] if kind.note else []
     notes.append(

@@ -86,6 +86,9 @@ class Activity:
 
 def text_of(el: etree._Element) -> str:
     """First non-empty narrative of an element, else its own text (1.0x style)."""
+    first = el.findtext("narrative")
+    if first and not first.isspace():
+        return first.strip()
     for narrative in el.iterchildren("narrative"):
         if narrative.text and narrative.text.strip():
             return narrative.text.strip()

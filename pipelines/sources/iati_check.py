@@ -40,6 +40,7 @@ class Checked:
     stage: str
     leg: str
     amount: Decimal
+    amount_text: str  # as written (a plain decimal)
     currency: str
     date_text: str
 
@@ -129,4 +130,4 @@ def check(t: Transaction, a: Activity) -> tuple[Checked | None, Problem | None]:
         return None, Problem(first.column, first.value, first.code, reason)
     stage, leg = STAGE_LEG[t.type_code]
     assert amount is not None
-    return Checked(stage, leg, amount, currency, date_text), None
+    return Checked(stage, leg, amount, t.amount or "", currency, date_text), None

@@ -11,7 +11,7 @@ organisation's identifier is a known fund's (``FUND_ORG_REFS``), else left empty
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
 
 from pipelines.candidates import CANDIDATE_COLUMNS
 from pipelines.sources.iati_activity import Activity, Org, Place, Transaction
@@ -92,8 +92,21 @@ def _places(t: Transaction, a: Activity) -> list[Place | None]:
     return places or [None]
 
 
+def _parts(t: Transaction, a: Activity, c: Checked, flags: list[str]) -> list[tuple]:
+    """[(place, amount text, share)] for the transaction; split flags added to ``flags``."""
+    places = _places(t, a)
+    if len(places) == 1 and (places[0] is None or places[0].percentage in ("", "100")):
+        return [(places[0], c.amount_text, 1.0)]
+    parts, rebased = split(c.amount, places)  # type: ignore[arg-type]
+    if len(parts) > 1:
+        flags.append("region_split")
+    if rebased:
+        flags.append("region_split_rebased")
+    return [(place, format(amount, "f"), share) for place, amount, share in parts]
+
+
 def emit(
-    cols: list[list],
+    add: Callable[[tuple], None],
     row_number: int,
     locator: str,
     source: str,
@@ -101,31 +114,20 @@ def emit(
     a: Activity,
     c: Checked,
 ) -> None:
-    """Append the transaction's candidate rows to the column lists (``COLUMNS`` order)."""
+    """Hand the transaction's candidate rows (tuples in ``COLUMNS`` order) to ``add``."""
     contributor, recipient, fell_back = actors(t, a, c.leg)
-    base_flags = ["actor_fallback"] if fell_back else []
-    places = _places(t, a)
-    if places == [None]:
-        parts: list[tuple[Place | None, Decimal, float]] = [(None, c.amount, 1.0)]
-        rebased = False
-    else:
-        parts, rebased = split(c.amount, places)  # type: ignore[arg-type]
-    if len(parts) > 1:
-        base_flags.append("region_split")
-    if rebased:
-        base_flags.append("region_split_rebased")
+    flags = ["actor_fallback"] if fell_back else []
+    parts = _parts(t, a, c, flags)
     finance_type = t.finance_type or a.finance_type
-    for leg_seq, (place, amount, share) in enumerate(parts):
+    for leg_seq, (place, amount_text, share) in enumerate(parts):
         country, region, vocab, geo_flags = _geo(place)
-        values = (
+        add((
             row_number, leg_seq, locator, c.stage, c.leg, "", instrument(finance_type),
             contributor.name, ORG_KINDS.get(contributor.type, ""), "", contributor.ref,
             FUND_ORG_REFS.get(a.reporting.ref, ""),
             recipient.name, ORG_KINDS.get(recipient.type, ""), country, recipient.ref,
-            region, vocab, c.date_text, format(amount, "f"), c.currency,
-            t.description or a.title, source, locator, base_flags + geo_flags,
+            region, vocab, c.date_text, amount_text, c.currency,
+            t.description or a.title, source, locator, tuple(flags + geo_flags),
             t.type_code, t.flow_type or a.flow_type, finance_type, t.aid_type or a.aid_type,
             t.sector or a.sector, a.iati_id, share,
-        )  # fmt: skip
-        for col, value in zip(cols, values, strict=True):
-            col.append(value)
+        ))  # fmt: skip
