@@ -144,3 +144,95 @@ def test_xlsx_refuses_more_rows_than_a_sheet_holds(source, tmp_path, monkeypatch
     monkeypatch.setattr(export, "XLSX_MAX_ROWS", 100)
     with pytest.raises(export.ExportError, match="at most 100 rows"):
         export.export_query(source, QUERY, {"y": 1990}, "xlsx", tmp_path / "x.xlsx")
+
+
+# ---- the `fundflows export` command ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_live(tmp_path_factory):
+    from workbench_fixtures import build_fixture_warehouse
+
+    return build_fixture_warehouse(tmp_path_factory.mktemp("cli") / "warehouse.duckdb")
+
+
+def _cli(*args: str):
+    from typer.testing import CliRunner
+
+    from pipelines import cli_export  # noqa: F401  (registers the command)
+    from pipelines.cli_app import app
+
+    return CliRunner().invoke(app, ["export", *args])
+
+
+def _expected(live, **filters):
+    from pipelines import slices, warehouse
+
+    con = warehouse.connect_plain(live)
+    try:
+        return slices.flows(con, slices.filter_params(**filters))
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
+def test_the_export_command_writes_the_filtered_flows_with_provenance(fixture_live, tmp_path, fmt):
+    out = tmp_path / f"flows.{fmt}"
+    where = ["--dataset", "real", "--fund", "pgtf", "--fund", "dgttf", "--year-from", "2001"]
+    result = _cli("--format", fmt, "--out", str(out), "--warehouse", str(fixture_live), *where)
+    assert result.exit_code == 0, result.output
+    want = _expected(fixture_live, dataset=["real"], fund=["pgtf", "dgttf"], year_from=2001)
+    back = {"csv": pd.read_csv, "xlsx": pd.read_excel, "parquet": pd.read_parquet}[fmt](out)
+    assert sorted(back["flow_id"]) == sorted(want["flow_id"])
+    assert back["amount_usd"].sum() == pytest.approx(want["amount_usd"].sum())
+    assert {"source_title", "source_url", "source_locator", "batch_id", "batch_file", "fx_rate",
+            "fx_date", "fx_source", "flags"} <= set(back.columns)  # fmt: skip
+    assert set(back["fund"]) == {"pgtf", "dgttf"}
+    assert back["year"].min() == 2001
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    fields = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
+    assert fields == list(back.columns)
+
+
+def test_the_export_command_neutralises_formulas_in_csv(fixture_live, tmp_path):
+    out = tmp_path / "flows.csv"
+    result = _cli("--out", str(out), "--warehouse", str(fixture_live), "--dataset", "real")
+    assert result.exit_code == 0
+    back = pd.read_csv(out)
+    texts = pd.concat([back[c].dropna().astype(str) for c in ("contributor", "description")])
+    assert '\'=HYPERLINK("http://x","y")' in set(back["contributor"])
+    assert "'=cmd|' /C calc'!A0" in set(back["description"])
+    assert not texts.str.startswith(export.FORMULA_STARTS).any()
+
+
+def test_partitioned_parquet_export_gives_the_same_totals_per_year(fixture_live, tmp_path):
+    out = tmp_path / "by_year"
+    result = _cli("--format", "parquet", "--partition-by", "year", "--out", str(out),
+                  "--warehouse", str(fixture_live))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    got = (
+        duckdb.connect()
+        .execute(
+            "SELECT year, sum(amount_usd), count(*) FROM read_parquet($p, hive_partitioning = true)"
+            " GROUP BY year ORDER BY year",
+            {"p": str(out / "**" / "*.parquet")},
+        )
+        .fetchall()
+    )
+    want = _expected(fixture_live).groupby("year")["amount_usd"].agg(["sum", "count"])
+    assert [(int(y), round(float(s), 2)) for y, s, _ in got] == [
+        (int(y), round(float(s), 2)) for y, s in want["sum"].items()
+    ]
+    assert sum(n for *_, n in got) == len(_expected(fixture_live))
+    assert (out / "datapackage.json").is_file()
+
+
+def test_the_export_command_explains_a_bad_format_and_a_missing_warehouse(fixture_live, tmp_path):
+    bad = _cli(
+        "--format", "ods", "--out", str(tmp_path / "x.ods"), "--warehouse", str(fixture_live)
+    )
+    assert bad.exit_code == 2
+    assert "unknown format" in bad.output
+    missing = _cli("--out", str(tmp_path / "x.csv"), "--warehouse", str(tmp_path / "none.duckdb"))
+    assert missing.exit_code == 2
+    assert "no warehouse" in missing.output
