@@ -1,0 +1,104 @@
+-- synth step 5: out units (three rows each: allocation, disbursement, expenditure) to
+-- recipients. Each passes on the money of one in-leg of the same fund paid in the same year or
+-- up to three years before (any earlier one when that window is empty), so its years are never
+-- before its parent's. Then the in-legs' paid amounts: at least their children / utilisation.
+CREATE OR REPLACE TEMP TABLE synth_in_rank AS
+SELECT fund_id, k, year, row_number() OVER (PARTITION BY fund_id ORDER BY year, k) - 1 AS rnk
+FROM synth_pair WHERE leg = 'in';
+
+CREATE OR REPLACE TEMP TABLE synth_in_window AS
+WITH funds AS (SELECT DISTINCT fund_id FROM synth_in_rank),
+grid AS (SELECT f.fund_id, t.y FROM funds f CROSS JOIN range(1980, 2031) t(y)),
+cnt AS (SELECT fund_id, year, count(*) AS c FROM synth_in_rank GROUP BY ALL),
+cum AS (
+    SELECT g.fund_id, g.y,
+           sum(coalesce(c.c, 0)) OVER (PARTITION BY g.fund_id ORDER BY g.y) AS le
+    FROM grid g LEFT JOIN cnt c ON c.fund_id = g.fund_id AND c.year = g.y
+)
+SELECT a.fund_id, a.y, CAST(a.le AS BIGINT) AS hi,
+       CAST(CASE WHEN a.le > coalesce(b.le, 0) THEN coalesce(b.le, 0) ELSE 0 END AS BIGINT) AS lo
+FROM cum a LEFT JOIN cum b ON b.fund_id = a.fund_id AND b.y = a.y - 4;
+
+CREATE OR REPLACE TEMP TABLE synth_out AS
+WITH units AS (
+    SELECT s.seg, s.fund_id, s.part, s.row_base, unnest(range(s.units)) AS unit
+    FROM synth_segment s WHERE s.leg = 'out'
+),
+keyed AS (
+    SELECT u.*, u.row_base + 3 * u.unit AS k, p.seed, ys.size AS ysize, ys.last_year,
+           md.size AS dsize
+    FROM units u CROSS JOIN synth_params p
+    JOIN synth_year_size ys ON ys.part = u.part
+    JOIN synth_mix_size md ON md.role = 'dst' AND md.part = u.part
+),
+picked AS (
+    SELECT k.*, y.year, y.mean_usd, d.pool AS dst_pool, w.lo, w.hi
+    FROM keyed k
+    JOIN synth_year y ON y.part = k.part AND y.idx = synth_h(k.seed, 40, k.k) % k.ysize
+    JOIN synth_mix d ON d.role = 'dst' AND d.part = k.part AND d.idx = synth_h(k.seed, 41, k.k) % k.dsize
+    JOIN synth_in_window w ON w.fund_id = k.fund_id AND w.y = y.year
+),
+placed AS (
+    SELECT p.*, r.k AS parent_k, pr.modality AS parent_modality, pr.year AS parent_year,
+           zd.size AS dst_size
+    FROM picked p
+    JOIN synth_in_rank r ON r.fund_id = p.fund_id
+         AND r.rnk = p.lo + synth_h(p.seed, 42, p.k) % (p.hi - p.lo)
+    JOIN synth_pair pr ON pr.k = r.k
+    JOIN synth_pool_size zd ON zd.pool = p.dst_pool
+),
+recipient AS (
+    SELECT p.*, d.actor_id AS dst_actor, d.country_iso3 AS dst_country, d.city_id AS dst_city
+    FROM placed p
+    JOIN synth_pool d ON d.pool = p.dst_pool AND d.idx = synth_h(p.seed, 43, p.k) % p.dst_size
+),
+timed AS (
+    SELECT r.*,
+           least(r.year + CAST(synth_u(r.seed, 44, r.k) < 0.35 AS INTEGER), r.last_year) AS disb_year,
+           synth_u(r.seed, 45, r.k) < 0.45 AS exp_later
+    FROM recipient r
+)
+SELECT t.seg, t.fund_id, t.part, t.unit, t.k, t.parent_k, t.year, t.disb_year,
+       least(t.disb_year + CAST(t.exp_later AS INTEGER), t.last_year) AS exp_year,
+       t.dst_actor, t.dst_country, t.dst_city,
+       CASE WHEN t.parent_modality = 'triangular' AND NOT coalesce(c.is_g77, false)
+            THEN 'north_south' ELSE t.parent_modality END AS modality,
+       CASE
+           WHEN t.part = 'cities_out' THEN
+               CASE WHEN synth_u(t.seed, 46, t.k) < 0.5 THEN 'grant'
+                    WHEN synth_u(t.seed, 46, t.k) < 0.8 THEN 'technical_cooperation' ELSE 'in_kind' END
+           WHEN t.part = 'dgttf_out' THEN
+               CASE WHEN synth_u(t.seed, 46, t.k) < 0.7 THEN 'grant' ELSE 'technical_cooperation' END
+           ELSE CASE WHEN synth_u(t.seed, 46, t.k) < 0.6 THEN 'grant' ELSE 'technical_cooperation' END
+       END AS instrument,
+       CASE WHEN t.part = 'cities_out' THEN 'CHF' ELSE 'USD' END AS want_currency,
+       t.mean_usd * exp(0.5 * synth_z(t.seed, 50, t.k) - 0.125) AS alloc_raw,
+       0.80 + 0.19 * synth_u(t.seed, 47, t.k) AS disb_share,
+       0.85 + 0.14 * synth_u(t.seed, 48, t.k) AS exp_share,
+       synth_u(t.seed, 49, t.k) AS date_u
+FROM timed t LEFT JOIN country c ON c.iso3 = t.dst_country;
+
+-- paid amount of every pair unit (before the fund's calibration factor)
+CREATE OR REPLACE TEMP TABLE synth_paid AS
+WITH children AS (SELECT parent_k, sum(alloc_raw) AS s FROM synth_out GROUP BY parent_k)
+SELECT p.k, greatest(p.own_usd, coalesce(c.s / p.utilisation, 0.0)) AS paid_raw
+FROM synth_pair p LEFT JOIN children c ON c.parent_k = p.k;
+
+-- one factor per fund so the default 20,000 rows meet the cited aggregates; totals scale with
+-- rows / 20,000 (per-row amounts keep their distribution at every size)
+CREATE OR REPLACE TEMP TABLE synth_scale AS
+WITH target(fund_id, usd, what) AS (
+    VALUES ('pgtf', 15500000.0, 'allocated'), ('unfssc', 29000000.0, 'paid_in'),
+           ('dgttf', 102200000.0, 'paid_in_to_2007'), ('cities_fund', 9000000.0, 'paid_in')
+),
+measured AS (
+    SELECT 'pgtf' AS fund_id, sum(alloc_raw) AS raw FROM synth_out WHERE fund_id = 'pgtf'
+    UNION ALL
+    SELECT p.fund_id, sum(q.paid_raw) FROM synth_pair p JOIN synth_paid q ON q.k = p.k
+    WHERE p.leg = 'in' AND p.fund_id IN ('unfssc', 'cities_fund') GROUP BY p.fund_id
+    UNION ALL
+    SELECT 'dgttf', sum(q.paid_raw) FROM synth_pair p JOIN synth_paid q ON q.k = p.k
+    WHERE p.leg = 'in' AND p.fund_id = 'dgttf' AND p.year <= 2007
+)
+SELECT t.fund_id, coalesce(t.usd * s.calib_scale / nullif(m.raw, 0), 1.0) AS factor
+FROM target t CROSS JOIN synth_params s LEFT JOIN measured m ON m.fund_id = t.fund_id;
