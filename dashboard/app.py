@@ -1,0 +1,38 @@
+"""fundflows dashboard: page config, the shared filter panel, navigation over app_pages/."""
+
+import sys
+from pathlib import Path
+
+APP_DIR = Path(__file__).resolve().parent
+if str(APP_DIR.parent) not in sys.path:  # `streamlit run dashboard/app.py` from anywhere
+    sys.path.insert(0, str(APP_DIR.parent))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import components, data, filters  # noqa: E402
+from dashboard.filter_state import PAGES  # noqa: E402
+from dashboard.i18n import t  # noqa: E402
+
+st.set_page_config(page_title="fundflows", page_icon=":material/account_tree:", layout="wide")
+if not data.available():
+    st.error(t("app.no_warehouse", path=str(data.live_path())))
+    st.stop()
+choices, labels = filters.load_choices()
+pages = {
+    key: st.Page(
+        APP_DIR / "app_pages" / f"{key}.py",
+        title=t(f"page.{key}"),
+        url_path=key,
+        default=key == "overview",
+    )  # fmt: skip
+    for key in PAGES
+    if (APP_DIR / "app_pages" / f"{key}.py").is_file()
+}
+nav = st.navigation(list(pages.values()))
+here = next((key for key, page in pages.items() if page is nav), "overview")
+filters.sidebar(choices, labels, page=here)
+wanted = filters.requested_page()
+if wanted and wanted != here and wanted in pages:
+    st.switch_page(pages[wanted])
+components.ignored_notes(filters.notes())
+nav.run()

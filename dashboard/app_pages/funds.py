@@ -1,0 +1,76 @@
+"""Funds: one fund or channel at a time — contributors, pledged vs paid, allocations, stocks,
+timeline."""
+
+import streamlit as st
+
+from dashboard import charts, components, filters, page_kit
+from dashboard.i18n import label, money, t
+
+v = page_kit.view()
+st.title(t("page.funds"))
+components.demo_banner(v.illustrative)
+names = v.names()
+fund = filters.pick_fund(list(v.choices.funds) + ["local_private", "direct"], names)
+name = names.get(fund, fund)
+only = {"fund": [fund]}
+
+top_n = st.slider(t("funds.top_n"), 3, 30, 10, key="fu_top_n")
+contributors = charts.top_n_other(v.query("fund_contributors", **only), "contributor",
+                                  "transferred", top_n, t("common.other"))  # fmt: skip
+components.card(
+    t("funds.contributors_title", fund=name, currency=v.currency, n=top_n),
+    charts.contributors(contributors, v.currency) if len(contributors) else None,
+    contributors, "fund_contributors",
+    v.footer(["promised", "transferred"], "given", pledges_beside=True, **only),
+)  # fmt: skip
+
+left, right = st.columns(2)
+with left:
+    by_year = v.query("fund_by_year", **only)
+    components.card(
+        t("funds.by_year_title", fund=name, currency=v.currency),
+        charts.pledged_vs_paid(by_year, v.currency) if len(by_year) else None,
+        by_year, "fund_by_year",
+        v.footer(["promised", "transferred"], "given", pledges_beside=True, **only),
+    )  # fmt: skip
+with right:
+    allocations = v.query("fund_allocations", **only)
+    components.card(
+        t("funds.allocations_title", fund=name, currency=v.currency),
+        charts.treemap(allocations, v.currency) if len(allocations) else None,
+        allocations, "fund_allocations", v.footer(["allocated"], "total", **only),
+    )  # fmt: skip
+
+st.subheader(t("funds.stocks_title", fund=name))
+stocks = v.query("fund_statistics", dataset=v.filters.dataset, fund=fund)
+if stocks.empty:
+    st.info(t("funds.no_stocks"))
+for start in range(0, len(stocks), 4):
+    for column, row in zip(
+        st.columns(4), stocks.iloc[start : start + 4].itertuples(), strict=False
+    ):
+        value = money(row.amount, row.currency) if row.currency else f"{row.amount:,.0f}"
+        as_of = row.as_of if row.as_of is not None and row.as_of == row.as_of else row.year
+        column.metric(label("stat", row.kind), value, border=True, help=row.note or None)
+        column.caption(t("funds.stock_caption", as_of=as_of, source=row.source_title or "–"))
+
+events = v.query("fund_events", fund=fund)
+with st.container(border=True):
+    st.markdown(f"**{t('funds.events_title', fund=name)}**")
+    if events.empty:
+        st.info(t("funds.no_events"))
+    else:
+        fig = charts.timeline(events)
+        st.plotly_chart(fig, config=components.plot_config("fund_timeline"), key="fund_timeline")
+        for row in events.itertuples():
+            when = (
+                row.event_date
+                if row.event_date is not None and row.event_date == row.event_date
+                else row.year
+            )
+            source = (
+                f"[{row.source_title}]({row.source_url})" if row.source_url else row.source_title
+            )
+            st.markdown(
+                f"- **{when}** — {row.description} ({t('funds.event_source', source=source)})"
+            )

@@ -1,0 +1,152 @@
+"""The filter state as a frozen value, and its two-way mapping to URL query parameters.
+
+Pure code (no Streamlit): ``parse`` turns query parameters into ``Filters`` and a list of the
+values it ignored; ``to_query`` turns ``Filters`` back into query parameters, so that
+``parse(to_query(f)) == f``. The URL vocabulary is the contract of design.md §5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+
+STAGES = ("pledge", "commitment", "paid", "allocation", "disbursement", "expenditure")
+STAGE_GROUPS = ("promised", "transferred", "allocated", "used")
+MODALITIES = ("north_south", "south_south", "triangular", "city_to_city", "local_private",
+              "multilateral")  # fmt: skip
+KINDS = ("government", "local_government", "city_network", "multilateral", "fund", "company",
+         "foundation", "ngo", "community", "individual", "other")  # fmt: skip
+STATUSES = ("ldc", "lldc", "sids")
+CURRENCIES = ("USD", "EUR", "CHF", "GBP")
+CHANNELS = ("local_private", "direct")  # channels without a fund, beside the fund ids
+PAGES = ("overview", "funds", "regions", "compare", "explore", "sources", "present", "load")
+LIST_FIELDS = ("fund", "stage", "modality", "contributor_kind", "contributor",
+               "recipient_country", "region", "status")  # fmt: skip
+URL_KEYS = ("dataset", "year_from", "year_to", *LIST_FIELDS, "currency", "lang", "page")
+DEFAULT_DATASET = "demo"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """One view of the data. Empty tuples mean "no filter"; years None mean "open"."""
+
+    dataset: str = DEFAULT_DATASET
+    year_from: int | None = None
+    year_to: int | None = None
+    fund: tuple[str, ...] = ()
+    stage: tuple[str, ...] = ()
+    modality: tuple[str, ...] = ()
+    contributor_kind: tuple[str, ...] = ()
+    contributor: tuple[str, ...] = ()
+    recipient_country: tuple[str, ...] = ()
+    region: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    currency: str = "USD"
+    lang: str = "en"
+    page: str = "overview"
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the warehouse offers: the allowed value of every parameter."""
+
+    datasets: tuple[str, ...] = (DEFAULT_DATASET,)
+    illustrative: frozenset[str] = frozenset({DEFAULT_DATASET})
+    funds: tuple[str, ...] = ()
+    first_year: int | None = None
+    last_year: int | None = None
+    contributors: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("en",)
+    pages: tuple[str, ...] = PAGES
+
+    def values(self, name: str) -> tuple[str, ...]:
+        fixed = {"stage": STAGES, "modality": MODALITIES, "contributor_kind": KINDS,
+                 "status": STATUSES, "fund": self.funds + CHANNELS,
+                 "contributor": self.contributors, "recipient_country": self.countries,
+                 "region": self.regions}  # fmt: skip
+        return fixed[name]
+
+
+Ignored = tuple[str, str]  # (parameter, value) that was not understood
+
+
+def _split(raw: object) -> list[str]:
+    values = raw if isinstance(raw, list | tuple) else [raw]
+    return [v.strip() for item in values for v in str(item).split(",") if v.strip()]
+
+
+def _year(raw: object, choices: Choices) -> int | None:
+    text = _split(raw)[0] if _split(raw) else ""
+    year = int(text) if text.isdigit() and len(text) == 4 else None
+    lo, hi = choices.first_year, choices.last_year
+    if year is None or (lo is not None and hi is not None and not lo <= year <= hi):
+        raise ValueError(text)
+    return year
+
+
+def _one(name: str, raw: object, allowed: tuple[str, ...]) -> str:
+    values = _split(raw)
+    if len(values) != 1 or values[0] not in allowed:
+        raise ValueError(",".join(values) or str(raw))
+    return values[0]
+
+
+def parse(params: Mapping[str, object], choices: Choices) -> tuple[Filters, list[Ignored]]:
+    """Filters from query parameters; unknown parameters and invalid values are ignored."""
+    found: dict[str, object] = {}
+    ignored: list[Ignored] = []
+    singles = {"dataset": choices.datasets, "currency": CURRENCIES,
+               "lang": choices.languages, "page": choices.pages}  # fmt: skip
+    for name, raw in params.items():
+        try:
+            if name in singles:
+                found[name] = _one(name, raw, singles[name])
+            elif name in ("year_from", "year_to"):
+                found[name] = _year(raw, choices)
+            elif name in LIST_FIELDS:
+                values = _split(raw)
+                allowed = set(choices.values(name))
+                ignored += [(name, v) for v in values if v not in allowed]
+                found[name] = tuple(dict.fromkeys(v for v in values if v in allowed))
+            else:
+                ignored.append((name, ",".join(_split(raw))))
+        except ValueError as bad:
+            ignored.append((name, str(bad)))
+    filters = Filters(**found)  # type: ignore[arg-type]
+    if filters.dataset not in choices.datasets and choices.datasets:
+        filters = replace(filters, dataset=choices.datasets[0])
+    if filters.year_from and filters.year_to and filters.year_from > filters.year_to:
+        ignored.append(("year_to", str(filters.year_to)))
+        filters = replace(filters, year_to=None)
+    return filters, ignored
+
+
+def to_query(filters: Filters) -> dict[str, str]:
+    """Query parameters for ``filters``: dataset and page always, the rest when set."""
+    default = Filters()
+    query: dict[str, str] = {}
+    for item in fields(Filters):
+        value = getattr(filters, item.name)
+        if isinstance(value, tuple):
+            if value:
+                query[item.name] = ",".join(value)
+            continue
+        changed = value is not None and value != getattr(default, item.name)
+        if item.name in ("dataset", "page") or changed:
+            query[item.name] = str(value)
+    return query
+
+
+def sql_params(filters: Filters) -> dict[str, object]:
+    """The bound parameters every chart query over ``flows_filtered`` takes."""
+    params: dict[str, object] = {name: list(getattr(filters, name)) for name in LIST_FIELDS}
+    params |= {"dataset": filters.dataset, "year_from": filters.year_from,
+               "year_to": filters.year_to, "currency": filters.currency,
+               "display_currency": filters.currency}  # fmt: skip
+    return params
+
+
+def is_illustrative(filters: Filters, choices: Choices) -> bool:
+    return filters.dataset in choices.illustrative

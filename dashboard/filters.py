@@ -1,0 +1,177 @@
+"""The shared filter panel and the permalink: the only module touching session and URL state.
+
+First run of a session: the URL's query parameters become the widgets' state (invalid values
+ignored with a visible note). Every run: the widgets' values become a frozen ``Filters``,
+written back to the URL (Streamlit clears the query parameters when the page changes), so
+copying the address bar reproduces the view, page included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from dashboard import data, i18n
+from dashboard.filter_state import (
+    CURRENCIES,
+    LIST_FIELDS,
+    Choices,
+    Filters,
+    Ignored,
+    parse,
+    sql_params,
+    to_query,
+)
+from dashboard.i18n import t
+
+__all__ = ["Filters", "Choices", "sidebar", "current", "sql_params", "load_choices"]
+Labels = dict[str, dict[str, str]]
+_K = "ff_"  # widget keys: ff_<url name>
+
+
+def load_choices() -> tuple[Choices, Labels]:
+    """Allowed values and display names, read from the warehouse."""
+    ds = data.query("options_datasets")
+    funds = data.query("options_funds")
+    years = data.query("options_years")
+    actors = data.query("options_contributors")
+    countries = data.query("options_countries")
+    regions = data.query("options_regions")
+    first, last = years.iloc[0].tolist() if len(years) else (None, None)
+    choices = Choices(
+        datasets=tuple(ds["dataset"]),
+        illustrative=frozenset(ds.loc[ds["is_illustrative"], "dataset"]),
+        funds=tuple(funds["fund_id"]),
+        first_year=None if first is None or first != first else int(first),
+        last_year=None if last is None or last != last else int(last),
+        contributors=tuple(actors["actor_id"]),
+        countries=tuple(countries["iso3"]),
+        regions=tuple(regions["code"]),
+        languages=i18n.available_languages(),
+    )
+    labels = {
+        "fund": dict(zip(funds["fund_id"], funds["short_name"], strict=True))
+        | {c: t(f"channel.{c}") for c in ("local_private", "direct")},
+        "contributor": dict(zip(actors["actor_id"], actors["name"], strict=True)),
+        "recipient_country": dict(zip(countries["iso3"], countries["name"], strict=True)),
+        "region": dict(zip(regions["code"], regions["name"], strict=True)),
+    }
+    return choices, labels
+
+
+def _init_from_url(choices: Choices) -> None:
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    filters, ignored = parse(params, choices)
+    state = st.session_state
+    for name in ("dataset", "currency", "lang", *LIST_FIELDS):
+        value = getattr(filters, name)
+        state[_K + name] = list(value) if isinstance(value, tuple) else value
+    lo, hi = choices.first_year, choices.last_year
+    if lo is not None and hi is not None:
+        state[_K + "years"] = (filters.year_from or lo, filters.year_to or hi)
+    state[_K + "notes"] = ignored
+    state[_K + "requested_page"] = filters.page
+    state[_K + "ready"] = True
+
+
+def _clear_notes() -> None:
+    st.session_state[_K + "notes"] = []
+
+
+def _label_of(labels: Labels, name: str) -> Callable[[str], str]:
+    names = labels.get(name, {})
+    vocab = {
+        "stage": "stage",
+        "modality": "modality",
+        "contributor_kind": "kind",
+        "status": "status",
+    }
+    if name in vocab:
+        return lambda code: i18n.label(vocab[name], code)
+    return lambda code: names.get(code, code)
+
+
+def _dataset_label(choices: Choices) -> Callable[[str], str]:
+    def fmt(name: str) -> str:
+        mark = t("filters.illustrative_mark") if name in choices.illustrative else ""
+        return i18n.label("dataset", name) + mark
+
+    return fmt
+
+
+def _widgets(choices: Choices, labels: Labels) -> None:
+    sb = st.sidebar
+    sb.selectbox(t("filters.dataset"), choices.datasets, key=_K + "dataset",
+                 format_func=_dataset_label(choices), on_change=_clear_notes)  # fmt: skip
+    lo, hi = choices.first_year, choices.last_year
+    if lo is not None and hi is not None and lo < hi:
+        sb.slider(t("filters.years"), lo, hi, key=_K + "years", on_change=_clear_notes)
+    options = {name: choices.values(name) for name in LIST_FIELDS}
+    for name in LIST_FIELDS:
+        sb.multiselect(t(f"filters.{name}"), options[name], key=_K + name,
+                       format_func=_label_of(labels, name), placeholder=t("filters.all"),
+                       on_change=_clear_notes)  # fmt: skip
+    sb.selectbox(t("filters.currency"), CURRENCIES, key=_K + "currency", on_change=_clear_notes)
+    sb.selectbox(
+        t("filters.lang"),
+        choices.languages,
+        key=_K + "lang",
+        format_func=lambda code: i18n.label("lang", code),
+        on_change=_clear_notes,
+    )
+
+
+def _from_state(choices: Choices, page: str) -> Filters:
+    state = st.session_state
+    years = state.get(_K + "years")
+    lo, hi = choices.first_year, choices.last_year
+    year_from = years[0] if years and years[0] != lo else None
+    year_to = years[1] if years and years[1] != hi else None
+    lists = {name: tuple(state.get(_K + name) or ()) for name in LIST_FIELDS}
+    return Filters(dataset=state[_K + "dataset"], year_from=year_from, year_to=year_to,
+                   currency=state[_K + "currency"], lang=state[_K + "lang"], page=page,
+                   **lists)  # fmt: skip
+
+
+def sidebar(choices: Choices, labels: Labels, page: str) -> Filters:
+    """Render the filter panel; return the filters of this run and write them to the URL."""
+    if not st.session_state.get(_K + "ready"):
+        _init_from_url(choices)
+    i18n.set_language(st.session_state.get(_K + "lang", "en"))
+    st.sidebar.header(t("filters.title"))
+    _widgets(choices, labels)
+    filters = _from_state(choices, page)
+    st.query_params.from_dict(to_query(filters))
+    st.session_state[_K + "current"] = filters
+    return filters
+
+
+def notes() -> list[Ignored]:
+    """Parameters of the URL that were ignored (shown until the user changes a filter)."""
+    return list(st.session_state.get(_K + "notes", []))
+
+
+def requested_page() -> str | None:
+    """The page the URL asked for, once per session (the app switches to it)."""
+    return st.session_state.pop(_K + "requested_page", None)
+
+
+def current() -> Filters:
+    """The filters of this run (set by ``sidebar`` before the page runs)."""
+    return st.session_state.get(_K + "current", Filters())
+
+
+def pick_fund(options: list[str], labels: dict[str, str]) -> str:
+    """Funds page: one fund at a time; choosing one makes it the fund filter (and the URL)."""
+    chosen = [f for f in current().fund if f in options]
+    value = chosen[0] if chosen else options[0]
+    key = f"{_K}fund_page_{value}"
+
+    def follow() -> None:
+        st.session_state[_K + "fund"] = [st.session_state[key]]
+        _clear_notes()
+
+    st.selectbox(t("funds.pick"), options, index=options.index(value), key=key,
+                 format_func=lambda c: labels.get(c, c), on_change=follow)  # fmt: skip
+    return value

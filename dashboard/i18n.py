@@ -1,0 +1,120 @@
+"""The one translation function ``t`` and the one place where numbers and money are formatted.
+
+Catalogues live in ``dashboard/locales/<lang>.toml`` (dotted keys by TOML tables), plus any
+``dashboard/locales/<lang>/<area>.toml`` a feature adds for its own keys (merged; the main file
+wins on a clash). A key missing from a catalogue falls back to English; a key missing from
+English is returned as ``⟦key⟧`` so that a forgotten string is visible on screen and in
+tests, never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from babel.numbers import (
+    format_compact_currency,
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+)
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+DEFAULT_LANG = "en"
+_lang = DEFAULT_LANG
+
+
+def available_languages() -> tuple[str, ...]:
+    """Languages with a catalogue file, English first."""
+    found = sorted(
+        {p.stem for p in LOCALES_DIR.glob("*.toml")}
+        | {p.name for p in LOCALES_DIR.iterdir() if p.is_dir() and any(p.glob("*.toml"))}
+    )
+    return tuple(sorted(found, key=lambda code: code != DEFAULT_LANG))
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    paths = sorted((LOCALES_DIR / lang).glob("*.toml")) + [LOCALES_DIR / f"{lang}.toml"]
+    for path in paths:
+        if path.is_file():
+            merged.update(_flatten(tomllib.loads(path.read_text(encoding="utf-8"))))
+    return merged
+
+
+def set_language(lang: str) -> None:
+    """Language used by ``t`` and the formatters (set once per run by the filters)."""
+    global _lang
+    _lang = lang if lang in available_languages() else DEFAULT_LANG
+
+
+def language() -> str:
+    return _lang
+
+
+def t(key: str, **kwargs: object) -> str:
+    """The user-visible text for ``key`` in the current language, with ``{name}`` filled in."""
+    text = catalogue(_lang).get(key) or catalogue(DEFAULT_LANG).get(key)
+    if text is None:
+        return f"⟦{key}⟧"
+    return text.format(**kwargs) if kwargs else text
+
+
+def has_key(key: str) -> bool:
+    return key in catalogue(DEFAULT_LANG)
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def money(value: object, currency: str, compact: bool = True) -> str:
+    """Money in the current language: ``$15.5M`` (compact) or ``$15,500,000`` (full)."""
+    if _missing(value):
+        return "–"
+    amount = float(value)  # type: ignore[arg-type]
+    if compact and abs(amount) >= 1000:
+        return format_compact_currency(amount, currency, locale=_lang, fraction_digits=1)
+    return format_currency(amount, currency, locale=_lang, format="¤#,##0")
+
+
+def number(value: object, compact: bool = False) -> str:
+    if _missing(value):
+        return "–"
+    if compact and abs(float(value)) >= 10_000:  # type: ignore[arg-type]
+        return format_compact_decimal(float(value), locale=_lang, fraction_digits=1)  # type: ignore[arg-type]
+    return format_decimal(value, locale=_lang, format="#,##0")  # type: ignore[arg-type]
+
+
+def percent(value: object, signed: bool = False) -> str:
+    """A share (0.123 → 12.3%); ``signed`` puts + before a positive change."""
+    if _missing(value):
+        return "–"
+    text = format_percent(float(value), locale=_lang, format="#,##0.0%")  # type: ignore[arg-type]
+    return f"+{text}" if signed and float(value) > 0 else text  # type: ignore[arg-type]
+
+
+def label(kind: str, code: object) -> str:
+    """Display name of a vocabulary value (stage, modality, actor kind, ...), code as fallback."""
+    key = f"{kind}.{code}"
+    return t(key) if has_key(key) else str(code)

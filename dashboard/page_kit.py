@@ -1,0 +1,54 @@
+"""What a page needs in one object: the filters, the choices, labels, and card footers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import data, filters
+from dashboard.components import Footer
+from dashboard.filter_state import KINDS, MODALITIES, Choices, Filters, sql_params
+from dashboard.i18n import label, t
+
+
+@dataclass(frozen=True)
+class View:
+    filters: Filters
+    choices: Choices
+    labels: dict[str, dict[str, str]]
+
+    @property
+    def currency(self) -> str:
+        return self.filters.currency
+
+    @property
+    def illustrative(self) -> bool:
+        return self.filters.dataset in self.choices.illustrative
+
+    def query(self, name: str, **extra: object) -> pd.DataFrame:
+        """A chart query with this view's filters (``extra`` adds or overrides parameters)."""
+        return data.query(name, **(sql_params(self.filters) | extra))
+
+    def footer(self, groups: Sequence[str], side: str, pledges_beside: bool = False,
+               **extra: object) -> Footer:  # fmt: skip
+        """Footer of a card counting ``groups`` on ``side`` (given, received, total, any)."""
+        stats = self.query("card_stats", groups=list(groups), side=side, **extra).iloc[0]
+        return Footer(currency=self.currency, groups=tuple(groups), flows=int(stats["flows"]),
+                      sources=int(stats["sources"]),
+                      flows_without_rate=int(stats["flows_without_rate"]),
+                      illustrative=self.illustrative, pledges_beside=pledges_beside)  # fmt: skip
+
+    def names(self) -> dict[str, str]:
+        """Display names of every code a chart may show (funds, channels, kinds, modalities)."""
+        names = {k: label("kind", k) for k in KINDS}
+        names |= {m: label("modality", m) for m in MODALITIES}
+        names |= self.labels.get("fund", {})
+        names |= {"unspecified": t("common.unspecified"), "other": t("common.other")}
+        return names
+
+
+def view() -> View:
+    choices, labels = filters.load_choices()
+    return View(filters=filters.current(), choices=choices, labels=labels)

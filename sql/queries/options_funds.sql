@@ -1,0 +1,11 @@
+-- purpose: filter choices: funds (the four target funds first, then related funds with flows)
+-- grain: fund
+-- params: none
+-- columns: fund_id, short_name, name_en, is_target
+SELECT fu.fund_id, fu.short_name, fu.name_en, fu.is_target
+FROM fund AS fu
+WHERE fu.is_target OR EXISTS (SELECT 1 FROM flow AS f WHERE f.fund_id = fu.fund_id)
+ORDER BY fu.is_target DESC,
+         CASE fu.fund_id WHEN 'pgtf' THEN 0 WHEN 'unfssc' THEN 1 WHEN 'cities_fund' THEN 2
+                         WHEN 'dgttf' THEN 3 ELSE 4 END,
+         fu.short_name;

@@ -1,0 +1,50 @@
+-- flows_filtered(...): the dashboard's filters applied to flows_enriched, with the amount in
+-- the display currency. Every chart query selects FROM this macro, so filters mean the same
+-- thing everywhere.
+-- grain: flow_id
+-- params (in order): dataset, year_from, year_to (NULL: open), funds (channels: fund ids,
+--   'local_private', 'direct'), stages, modalities, contributor_kinds, contributors (actor ids),
+--   recipient_countries (iso3), regions (M49 codes of region, sub-region or intermediate
+--   region, 3 digits), statuses (ldc, lldc, sids: any of them), currency (display).
+--   Empty lists mean "no filter".
+-- adds: amount (display currency at the flow date, or the year's average rate for a year-only
+--   date; NULL when the flow has no USD amount or the display currency has no rate then).
+--   Illustrative rows are kept only when the dataset is illustrative (and real rows only when
+--   it is not): they never share a total.
+CREATE OR REPLACE VIEW fx_year AS
+SELECT currency, year(rate_date) AS year, avg(usd_per_unit) AS usd_per_unit
+FROM fx_daily GROUP BY ALL;
+
+CREATE OR REPLACE MACRO flows_filtered(
+    p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
+    p_contributors, p_countries, p_regions, p_statuses, p_currency
+) AS TABLE
+WITH base AS (
+    SELECT e.*, p_currency AS display_currency, coalesce(e.flow_date, make_date(e.year, 7, 1)) AS rate_on
+    FROM flows_enriched AS e
+    WHERE e.dataset = p_dataset
+      AND e.is_illustrative = coalesce(
+          (SELECT any_value(d.is_illustrative) FROM dataset AS d WHERE d.dataset = p_dataset),
+          e.is_illustrative)
+      AND (p_year_from IS NULL OR e.year >= p_year_from)
+      AND (p_year_to IS NULL OR e.year <= p_year_to)
+      AND (len(p_funds) = 0 OR e.channel = ANY(p_funds))
+      AND (len(p_stages) = 0 OR e.stage = ANY(p_stages))
+      AND (len(p_modalities) = 0 OR e.modality = ANY(p_modalities))
+      AND (len(p_kinds) = 0 OR e.source_kind = ANY(p_kinds))
+      AND (len(p_contributors) = 0 OR e.source_actor_id = ANY(p_contributors))
+      AND (len(p_countries) = 0 OR e.recipient_country_iso3 = ANY(p_countries))
+      AND (len(p_regions) = 0 OR e.recipient_region_code = ANY(p_regions)
+           OR e.recipient_subregion_code = ANY(p_regions)
+           OR e.recipient_intermediate_code = ANY(p_regions))
+      AND (len(p_statuses) = 0 OR (e.is_ldc AND list_contains(p_statuses, 'ldc'))
+           OR (e.is_lldc AND list_contains(p_statuses, 'lldc'))
+           OR (e.is_sids AND list_contains(p_statuses, 'sids')))
+)
+SELECT b.*,
+       CASE WHEN b.display_currency = 'USD' THEN b.amount_usd::DOUBLE
+            WHEN b.flow_date IS NULL THEN b.amount_usd::DOUBLE / y.usd_per_unit
+            ELSE b.amount_usd::DOUBLE / d.usd_per_unit END AS amount
+FROM base AS b
+ASOF LEFT JOIN fx_daily AS d ON d.currency = b.display_currency AND b.rate_on >= d.rate_date
+LEFT JOIN fx_year AS y ON y.currency = b.display_currency AND y.year = b.year;
