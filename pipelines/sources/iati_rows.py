@@ -7,6 +7,9 @@ A transaction without provider-org (in) / receiver-org (out) falls back to the a
 participating-org with role 1 Funding (in) / role 4 Implementing other than the reporting
 organisation (out), flagged ``actor_fallback``. ``fund`` is set only when the reporting
 organisation's identifier is a known fund's (``FUND_ORG_REFS``), else left empty.
+Actor kinds come from the organisation's IATI type (``ORG_KINDS``), else from a
+participating-org with the same identifier or name, else ``other`` (a new actor is created
+for review by the loader; IATI files often omit the type on provider/receiver orgs).
 """
 
 from __future__ import annotations
@@ -40,6 +43,18 @@ ORG_KINDS = {
 }
 COLUMNS = list(CANDIDATE_COLUMNS)
 NO_ORG = Org("", "", "")
+
+
+def kind(org: Org, a: Activity) -> str:
+    """Our actor kind for an organisation (see the module docstring)."""
+    if not org.name and not org.ref:
+        return ""
+    code = org.type
+    if not code:
+        code = next((o.type for _, o in a.participants if o.type and _same(o, org)), "")
+        if not code and _same(a.reporting, org):
+            code = a.reporting.type
+    return ORG_KINDS.get(code, "other")
 
 
 def instrument(finance_type: str) -> str:
@@ -123,9 +138,9 @@ def emit(
         country, region, vocab, geo_flags = _geo(place)
         add((
             row_number, leg_seq, locator, c.stage, c.leg, "", instrument(finance_type),
-            contributor.name, ORG_KINDS.get(contributor.type, ""), "", contributor.ref,
+            contributor.name, kind(contributor, a), "", contributor.ref,
             FUND_ORG_REFS.get(a.reporting.ref, ""),
-            recipient.name, ORG_KINDS.get(recipient.type, ""), country, recipient.ref,
+            recipient.name, kind(recipient, a), country, recipient.ref,
             region, vocab, c.date_text, amount_text, c.currency,
             t.description or a.title, source, locator, tuple(flags + geo_flags),
             t.type_code, t.flow_type or a.flow_type, finance_type, t.aid_type or a.aid_type,

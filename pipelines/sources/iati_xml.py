@@ -67,22 +67,27 @@ def _refuse_doctype(head: bytes, name: str) -> None:
 
 def _root(path: Path) -> tuple[str, str | None]:
     """(root tag, version of the <iati-activities> element) from the first start events."""
-    root_tag, version = "", None
-    events = etree.iterparse(str(path), events=("start",), **PARSER_OPTIONS)
-    try:
-        for index, (_, el) in enumerate(events):
-            tag = el.tag if isinstance(el.tag, str) else ""
-            if index == 0:
-                root_tag = tag
-                if tag != "result":
-                    return tag, el.get("version")
-            if tag == "iati-activities":
-                return root_tag, el.get("version")
-            if tag == "iati-activity" or index > 200:
-                return root_tag, None
-    except etree.XMLSyntaxError as exc:
-        raise UnusableFile(f"{path.name} is not well-formed XML: {exc}") from exc
-    return root_tag, version
+    with path.open("rb") as fh:
+        events = etree.iterparse(fh, events=("start",), **PARSER_OPTIONS)
+        try:
+            return _first_tags(events)
+        except etree.XMLSyntaxError as exc:
+            raise UnusableFile(f"{path.name} is not well-formed XML: {exc}") from exc
+
+
+def _first_tags(events: etree.iterparse) -> tuple[str, str | None]:
+    root_tag = ""
+    for index, (_, el) in enumerate(events):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if index == 0:
+            root_tag = tag
+            if tag != "result":
+                return tag, el.get("version")
+        if tag == "iati-activities":
+            return root_tag, el.get("version")
+        if tag == "iati-activity" or index > 200:
+            break
+    return root_tag, None
 
 
 def sniff(path: Path) -> Sniffed:
