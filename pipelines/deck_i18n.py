@@ -1,0 +1,104 @@
+"""Translations and locale formatting for the deck and the CLI, without Streamlit.
+
+Reads the same catalogues as the dashboard (``dashboard/locales/<lang>.toml``, flat dotted keys
+or TOML tables), so there is one catalogue per language. The conference-mode English strings
+wait in ``pipelines/locales/en.toml`` until they are merged into the dashboard's English file;
+they are read beneath it. A key missing from a language falls back to English; a key missing
+from English comes back as ``⟦key⟧`` so a forgotten string is visible, never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
+
+from pipelines import settings
+
+LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")  # the six official UN languages
+DEFAULT_LANG = "en"
+DASHBOARD_LOCALES = settings.REPO_ROOT / "dashboard" / "locales"
+CONFERENCE_EN = Path(__file__).resolve().parent / "locales" / "en.toml"
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = str(value)
+    return flat
+
+
+def _read(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    return _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every key of ``lang`` (English includes the conference-mode strings)."""
+    found = _read(DASHBOARD_LOCALES / f"{lang}.toml")
+    if lang == DEFAULT_LANG:
+        found = _read(CONFERENCE_EN) | found
+    return found
+
+
+def _missing(value: object) -> bool:
+    try:
+        return value is None or math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Text and numbers in one language; ``t`` fills ``{name}`` placeholders."""
+
+    lang: str = DEFAULT_LANG
+
+    def t(self, key: str, **kwargs: object) -> str:
+        text = catalogue(self.lang).get(key) or catalogue(DEFAULT_LANG).get(key)
+        if text is None:
+            return f"⟦{key}⟧"
+        return text.format(**kwargs) if kwargs else text
+
+    def label(self, kind: str, code: object) -> str:
+        """Display name of a vocabulary value (``stage_group.paid``), the code as fallback."""
+        key = f"{kind}.{code}"
+        known = key in catalogue(self.lang) or key in catalogue(DEFAULT_LANG)
+        return self.t(key) if known else str(code)
+
+    def money(self, value: object, currency: str = "USD", compact: bool = True) -> str:
+        if _missing(value):
+            return "–"
+        amount = float(value)  # type: ignore[arg-type]
+        if compact:
+            return format_compact_currency(amount, currency, locale=self.lang, fraction_digits=1)
+        return format_currency(amount, currency, locale=self.lang, format="¤#,##0")
+
+    def number(self, value: object) -> str:
+        if _missing(value):
+            return "–"
+        return format_decimal(value, locale=self.lang, format="#,##0")  # type: ignore[arg-type]
+
+    def percent(self, value: object) -> str:
+        if _missing(value):
+            return "–"
+        return format_percent(float(value), locale=self.lang, format="#,##0.0%")  # type: ignore[arg-type]
+
+    def date(self, day: date) -> str:
+        return format_date(day, format="long", locale=self.lang)
+
+
+def translator(lang: str | None) -> Translator:
+    """A translator for ``lang``; unknown languages fall back to English."""
+    return Translator(lang if lang in LANGUAGES else DEFAULT_LANG)
