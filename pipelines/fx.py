@@ -129,3 +129,65 @@ def convert(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame
     out.index = frame.index
     out["fx_flags"] = [list(f) for f in out["fx_flags"]]
     return out
+
+
+class RatesFileError(ValueError):
+    """A user rates file that cannot be used (named columns missing, bad values)."""
+
+
+def read_user_rates(path: Path) -> pd.DataFrame:
+    """Read a rates CSV: ``currency, date, usd_per_unit, source`` (date YYYY-MM-DD or YYYY)."""
+    try:
+        frame = pd.read_csv(path, dtype="str", keep_default_na=False, sep=None, engine="python")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise RatesFileError(f"{Path(path).name}: cannot read as CSV: {exc}") from None
+    frame.columns = [str(c).strip().lower().lstrip("\ufeff") for c in frame.columns]
+    if "year" in frame.columns and "date" not in frame.columns:
+        frame = frame.rename(columns={"year": "date"})
+    missing = [c for c in ("currency", "date", "usd_per_unit", "source") if c not in frame.columns]
+    if missing:
+        raise RatesFileError(
+            f"{Path(path).name}: missing column(s) {', '.join(missing)} "
+            "(expected currency, date, usd_per_unit, source)"
+        )
+    if frame.empty:
+        raise RatesFileError(f"{Path(path).name}: no rates in the file")
+    out = pd.DataFrame({"currency": frame["currency"].str.strip().str.upper()})
+    text = frame["date"].str.strip()
+    is_year = text.str.fullmatch(r"\d{4}")
+    out["rate_date"] = pd.to_datetime(text.where(~is_year), format="%Y-%m-%d", errors="coerce")
+    out["year"] = pd.to_numeric(text.where(is_year), errors="coerce").astype("Int64")
+    out["usd_per_unit"] = pd.to_numeric(frame["usd_per_unit"].str.strip(), errors="coerce")
+    out["source"] = frame["source"].str.strip()
+    bad = (
+        ~out["currency"].str.fullmatch(r"[A-Z]{3}")
+        | (out["rate_date"].isna() & out["year"].isna())
+        | ~(out["usd_per_unit"] > 0)
+        | (out["source"] == "")
+    )
+    if bad.any():
+        line = int(bad.to_numpy().nonzero()[0][0]) + 2
+        raise RatesFileError(
+            f"{Path(path).name}: line {line}: needs a 3-letter currency, a date (YYYY-MM-DD) or "
+            "year, a positive usd_per_unit and a source"
+        )
+    out["year"] = out["year"].fillna(out["rate_date"].dt.year.astype("Int64"))
+    return out
+
+
+def load_user_rates(live: Path, path: Path) -> int:
+    """Add the rates of ``path`` to ``fx_rate_table`` (kind 'user'); publish; return the count.
+
+    A new rate for the same currency and date (or year) replaces the earlier user rate.
+    """
+    from datetime import UTC, datetime
+
+    frame = read_user_rates(Path(path))
+    tag = f"rates-{datetime.now(UTC):%Y%m%dT%H%M%S}"
+    with warehouse.publish(Path(live)) as pub:
+        pub.con.register("user_rates_frame", frame)
+        from pipelines.load import run_script
+
+        run_script(pub.con, "loader/user_rates", tag=tag)
+        pub.con.unregister("user_rates_frame")
+    return len(frame)

@@ -13,7 +13,10 @@ under ``strict``), ``strict_rejected`` (rows would be rejected and ``strict`` is
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import batches, fx, resolve, validate, warehouse
-from pipelines.candidates import ParsedFile, UnusableFile
+from pipelines.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile
 
 REJECT_COLUMNS = ["file", "row", "column", "value", "reason_code", "reason"]
 DATASET_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -43,6 +46,19 @@ class LoadReport:
     status: str = "refused"
     message: str = ""
     notes: list[str] = field(default_factory=list)
+
+
+class _Timer:
+    """Step timings on stderr when FUNDFLOWS_PROFILE is set (for bench/load.py)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        if os.environ.get("FUNDFLOWS_PROFILE"):
+            print(f"  {step}: {now - self.last:.2f} s", file=sys.stderr)
+        self.last = now
 
 
 class _StrictAbort(Exception):
@@ -74,16 +90,17 @@ def parse_any(path: Path, progress: Progress | None = None) -> ParsedFile:
 
 
 def new_batch_id(dataset: str, sha: str) -> str:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    return f"{dataset}-{stamp}-{sha[:10]}"
+    """Short unique id: ``b`` + the load time (seconds) + a hash of dataset, file and time."""
+    now = datetime.now(UTC)
+    salt = hashlib.sha256(f"{dataset}:{sha}:{now.isoformat()}:{os.getpid()}".encode())
+    return f"b{now:%y%m%d%H%M%S}{salt.hexdigest()[:6]}"
 
 
 def _register_candidates(con: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> None:
-    frame = parsed.candidates.drop(columns=["flags"]).reset_index(drop=True)
+    types = {c: t for c, t in CANDIDATE_COLUMNS.items() if c != "flags"}
+    frame = parsed.candidates.drop(columns=["flags"]).astype(types).reset_index(drop=True)
     frame["_cid"] = np.arange(len(frame), dtype="int64")
-    con.register("cand_frame", frame)
-    con.execute("CREATE OR REPLACE TEMP TABLE cand AS SELECT * FROM cand_frame")
-    con.unregister("cand_frame")
+    con.register("cand", frame)
     flags = parsed.candidates["flags"].reset_index(drop=True)
     exploded = flags[flags.notna()].explode().dropna()
     con.register(
@@ -106,18 +123,26 @@ def _register_candidates(con: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> 
 
 def process(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, batch_id: str) -> None:
     """Temp tables for one parsed file: cv, cres, new_actor, row_reject, staged, fx_result."""
+    timer = _Timer()
     _register_candidates(con, parsed)
+    timer("register")
     decimal = validate.detect_decimal(con)
     validate.check(con, decimal, template=parsed.format in ("csv", "xlsx"))
+    timer("validate")
     resolve.resolve(con, batch_id)
+    timer("resolve")
     con.execute(warehouse.sql("loader/row_rejects"))
+    timer("row_rejects")
     con.execute(warehouse.sql("loader/stage"), {"batch": batch_id})
+    timer("stage")
     con.execute(
         "CREATE OR REPLACE TEMP VIEW fx_input AS SELECT _cid AS _i, currency, flow_date, year, "
         "amount_original FROM staged"
     )
     fx.convert_table(con, "fx_input")
+    timer("fx")
     con.execute(warehouse.sql("loader/sources"), {"batch": batch_id})
+    timer("sources")
 
 
 def rejects_frame(con: duckdb.DuckDBPyConnection, file_name: str) -> pd.DataFrame:

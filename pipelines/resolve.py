@@ -93,8 +93,8 @@ def resolve(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
     """Create temp tables ``cres`` (ids per candidate, resolution failures) and ``new_actor``."""
     build_keys(con)
     normalise_names(con)
-    con.execute(warehouse.sql("loader/resolve"))
     from pipelines.load import run_script
 
+    run_script(con, "loader/resolve")
     run_script(con, "loader/new_actors", batch=batch_id)
     con.execute(warehouse.sql("loader/resolve_checks"))

@@ -199,9 +199,11 @@ def parse(path: Path) -> ParsedFile:
             + ", ".join(exprs)
             + " FROM template_cells"
         )
-        candidates = con.execute(
-            warehouse.sql("loader/template_candidates"), {"file": path.name}
-        ).df()
+        candidates = (
+            con.sql(warehouse.sql("loader/template_candidates"), params={"file": path.name})
+            .to_arrow_table()
+            .to_pandas()
+        )
         rows_read = int(con.execute(warehouse.sql("loader/template_count")).fetchone()[0])
     finally:
         con.close()

@@ -3,10 +3,15 @@
 -- pipelines/fx.py docstring. $max_stale: days an ECB rate may lag; $min_days: daily rates a
 -- year needs for its average.
 CREATE OR REPLACE TEMP TABLE fx_result AS
-WITH inp AS (
+WITH rows_in AS (
     SELECT _i, upper(trim(currency)) AS currency, flow_date,
            coalesce(year, year(flow_date)) AS year, amount_original
     FROM fx_input
+),
+-- rates are picked once per distinct (currency, date, year), then joined back to the rows
+inp AS (
+    SELECT row_number() OVER () AS _i, currency, flow_date, year
+    FROM (SELECT DISTINCT currency, flow_date, year FROM rows_in)
 ),
 user_dated AS (
     SELECT currency, rate_date, usd_per_unit, source
@@ -66,7 +71,7 @@ peg_rate AS (
     LEFT JOIN ecb_year ey ON p.flow_date IS NULL AND ey.currency = p.anchor_currency AND ey.y = p.year
 ),
 picked AS (
-    SELECT i._i, i.amount_original,
+    SELECT i._i,
         CASE
             WHEN i.currency = 'USD' THEN 'usd'
             WHEN i.flow_date IS NOT NULL AND ud.rate IS NOT NULL THEN 'user_dated'
@@ -90,7 +95,7 @@ picked AS (
     LEFT JOIN peg_rate pr ON pr._i = i._i
 ),
 chosen AS (
-    SELECT _i, amount_original, how,
+    SELECT _i, how,
         CASE how WHEN 'usd' THEN 1.0 WHEN 'user_dated' THEN ud_rate WHEN 'user_yearly' THEN uy_rate
              WHEN 'user_avg' THEN ua_rate WHEN 'ecb_day' THEN ed_rate WHEN 'ecb_year' THEN ey_rate
              WHEN 'peg' THEN pr_rate END AS fx_rate,
@@ -112,7 +117,10 @@ chosen AS (
         END AS fx_flags
     FROM picked
 )
-SELECT _i, fx_rate, fx_date, fx_source,
-       TRY_CAST(round(CAST(amount_original AS DOUBLE) * fx_rate, 2) AS DECIMAL(18, 2)) AS amount_usd,
-       CAST(fx_flags AS VARCHAR[]) AS fx_flags
-FROM chosen;
+SELECT r._i, c.fx_rate, c.fx_date, c.fx_source,
+       TRY_CAST(round(CAST(r.amount_original AS DOUBLE) * c.fx_rate, 2) AS DECIMAL(18, 2)) AS amount_usd,
+       CAST(c.fx_flags AS VARCHAR[]) AS fx_flags
+FROM rows_in r
+JOIN inp k ON k.currency IS NOT DISTINCT FROM r.currency
+    AND k.flow_date IS NOT DISTINCT FROM r.flow_date AND k.year IS NOT DISTINCT FROM r.year
+JOIN chosen c ON c._i = k._i;

@@ -2,19 +2,22 @@
 -- The in-leg of a row whose contributor is the fund itself is dropped (the row is an out-leg).
 CREATE OR REPLACE TEMP TABLE staged AS
 WITH legs AS (
-    SELECT row_number, bool_or(leg = 'out') AS has_out FROM cres GROUP BY row_number
+    SELECT row_number, bool_or(leg = 'out') AS has_out, bool_or(leg = 'in') AS has_in
+    FROM cres GROUP BY row_number
 ),
 kept AS (
     SELECT c.*, v.stage AS stage_v, v.currency AS currency_v, v.flow_date, v.year, v.year_only,
         v.amount, v.modality AS modality_v, v.instrument AS instrument_v,
         r.contributor_id, r.recipient_id, r.fund_id, r.fund_actor_id, r.contributor_iso3,
-        r.recipient_iso3, l.has_out
+        r.recipient_iso3, l.has_out,
+        l.has_in AND NOT (l.has_out AND coalesce(r.contributor_id = r.fund_actor_id, false)) AS has_in
     FROM cand c
     JOIN cv v USING (_cid)
     JOIN cres r USING (_cid)
     JOIN legs l ON l.row_number = c.row_number
-    WHERE c.row_number NOT IN (SELECT row_number FROM row_reject)
-      AND NOT (c.leg = 'in' AND l.has_out AND r.contributor_id = r.fund_actor_id)
+    ANTI JOIN row_reject rj ON rj.row_number = c.row_number
+    WHERE true
+      AND NOT (c.leg = 'in' AND l.has_out AND coalesce(r.contributor_id = r.fund_actor_id, false))
 ),
 actors AS (
     SELECT actor_id, kind, country_iso3 FROM actor
@@ -24,8 +27,7 @@ ends AS (
     SELECT k.*,
         ca.kind AS c_kind, ra.kind AS r_kind,
         coalesce(ca.country_iso3, k.contributor_iso3) AS c_iso3,
-        coalesce(k.recipient_iso3, ra.country_iso3) AS r_iso3,
-        bool_or(k.leg = 'in') OVER (PARTITION BY k.row_number) AS has_in
+        coalesce(k.recipient_iso3, ra.country_iso3) AS r_iso3
     FROM kept k
     LEFT JOIN actors ca ON ca.actor_id = k.contributor_id
     LEFT JOIN actors ra ON ra.actor_id = k.recipient_id

@@ -33,5 +33,4 @@ SELECT
     CAST(NULL AS VARCHAR) AS sector,
     CAST(NULL AS VARCHAR) AS iati_activity_id,
     1.0::DOUBLE AS split_share
-FROM legs
-ORDER BY rn, leg_seq;
+FROM legs;
