@@ -139,9 +139,7 @@ def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    con.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES ($k, $v)", {"k": key, "v": value}
-    )
+    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ($k, $v)", {"k": key, "v": value})
 
 
 @contextlib.contextmanager
