@@ -1,0 +1,142 @@
+"""The default story and saved views rendered from a real warehouse, and the deck/chart CLI.
+
+Uses the dashboard's fixture warehouse, whose demo totals are known exactly (promised
+2,000,000 · transferred 2,060,000 + 1 flow without a rate · allocated 500,000 · used 250,000).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dashboard_fixtures import make_fixture_warehouse
+from pptx import Presentation
+from typer.testing import CliRunner
+
+from dashboard.filter_state import Filters
+from pipelines import chart_export, deck_pdf, state, story, warehouse
+from pipelines import cli_deck as _registers_deck_commands  # noqa: F401
+from pipelines.cli_app import app
+from pipelines.deck_i18n import translator
+
+RES = "A/RES/58/220 — Resolution 58/220 (UN, 2003)"
+MAYORS = "A/CONF.191/L.11 — Mayors meeting (UN, 2001)"
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_fixture_warehouse(tmp_path_factory.mktemp("story") / "warehouse.duckdb")
+
+
+@pytest.fixture(scope="module")
+def con(live: Path):
+    connection = warehouse.connect_plain(live)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def demo_slides(con) -> list[story.Slide]:
+    tr = translator("en")
+    return [story.render(con, item, tr) for item in story.default_story(Filters(dataset="demo"))]
+
+
+def test_default_story_goes_from_kpis_to_the_city_map(demo_slides):
+    assert [s.view for s in demo_slides] == ["kpis", "sankey", "funds", "regions", "cities"]
+    assert all(s.figure is not None for s in demo_slides)
+    assert all(s.demo for s in demo_slides)
+
+
+def test_headlines_state_the_figures_the_sql_gives(demo_slides):
+    headlines = {s.view: s.headline for s in demo_slides}
+    assert headlines["kpis"] == "$2.1M transferred, $2M promised"
+    assert headlines["funds"] == (
+        "In the years with pledges, 50.0% of the money promised was transferred"
+    )
+    assert headlines["regions"] == "Senegal received the most: $300K (60.0% of the total)"
+
+
+def test_slides_cite_their_sources_most_used_first_and_the_missing_rate(demo_slides):
+    kpis = demo_slides[0]
+    assert [d.citation for d in kpis.sources] == [RES, MAYORS]
+    assert kpis.flows == 10
+    assert kpis.notes == ("Flows without an exchange rate, not included in the amounts: 1.",)
+    assert any("never added" in rule for rule in kpis.rules)
+
+
+def test_real_dataset_slides_carry_no_demo_flag(con):
+    slide = story.render(con, story.StoryItem("kpis", Filters(dataset="cited")))
+    assert slide.demo is False
+    assert slide.headline == "$520K transferred, – promised"
+
+
+def test_an_empty_selection_gives_a_slide_without_chart(con):
+    item = story.StoryItem("regions", Filters(dataset="demo", year_from=2030, year_to=2031))
+    slide = story.render(con, item)
+    assert slide.figure is None
+    assert slide.headline == "No data for these filters."
+
+
+def test_saved_views_become_slides_with_their_own_filters(con, tmp_path):
+    path = tmp_path / "state.sqlite"
+    state.save_view(
+        path, "PGTF 2019", "dataset=demo&fund=pgtf&year_from=2019&year_to=2019", "funds"
+    )
+    items = story.saved_story(path, ["PGTF 2019"], story.load_choices(con), lang="en")
+    assert items[0].view == "funds"
+    assert items[0].filters.fund == ("pgtf",)
+    slide = story.render(con, items[0])
+    assert slide.title == "Promised and transferred money per year — PGTF 2019"
+    assert slide.headline.endswith("50.0% of the money promised was transferred")
+
+
+def _run(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def test_deck_command_writes_pptx_with_story_slides_and_footnotes(live, tmp_path):
+    out = tmp_path / "talk.pptx"
+    result = _run("deck", "--out", str(out), "--warehouse", str(live))
+    assert result.exit_code == 0, result.output
+    prs = Presentation(str(out))
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles[0] == "Funding flows for South-South and city-to-city cooperation"
+    assert titles[1:] == [
+        "Money by stage group",
+        "From contributors through funds and channels to recipient regions",
+        "Promised and transferred money per year",
+        "Money received by country",
+        "City-to-city partnerships and flows",
+        "Source documents",
+    ]
+    notes = [sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.name == "footnotes"]
+    assert len(notes) == 5
+    assert notes[0] == f"Sources: [1] {RES}; [2] {MAYORS}"
+    demo = [sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.name == "demo_notice"]
+    assert demo == ["Demo data — synthetic"] * 7
+
+
+def test_deck_command_writes_a_pdf_with_one_page_per_slide(live, tmp_path):
+    out = tmp_path / "talk.pdf"
+    result = _run("deck", "--format", "pdf", "--out", str(out), "--warehouse", str(live))
+    assert result.exit_code == 0, result.output
+    assert deck_pdf.pdf_page_count(out.read_bytes()) == 7
+
+
+def test_chart_command_writes_a_png_at_twice_the_slide_size(live, tmp_path):
+    out = tmp_path / "sankey.png"
+    result = _run("chart", "sankey", "--format", "png", "--out", str(out), "--warehouse", str(live))
+    assert result.exit_code == 0, result.output
+    assert chart_export.png_size(out.read_bytes()) == (2400, 1350)
+
+
+def test_unknown_chart_or_view_exits_2_naming_the_choices(live, tmp_path):
+    result = _run("chart", "pie", "--out", str(tmp_path / "x.png"), "--warehouse", str(live))
+    assert result.exit_code == 2
+    assert "kpis, sankey, funds, regions, cities" in result.output
+    state_path = tmp_path / "state.sqlite"
+    state.save_view(state_path, "mine", "dataset=demo", "overview")
+    result = _run("deck", "--view", "nope", "--out", str(tmp_path / "t.pptx"),
+                  "--state", str(state_path), "--warehouse", str(live))  # fmt: skip
+    assert result.exit_code == 2
+    assert "No saved view named nope. Saved views: mine." in result.output
