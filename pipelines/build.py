@@ -18,6 +18,7 @@ from pipelines import settings, warehouse
 DEMO_ROWS = 20_000
 DEMO_SEED = 2001
 BUNDLED_DATASETS = ("cited", "demo")
+BUILDER_CODE = ("reference*.py", "cited*.py", "synth*.py", "fx.py", "iati_codelists.py")
 
 # user data carried forward by a rebuild: table -> WHERE clause on the old table (fixed text)
 CARRY = {
@@ -36,12 +37,16 @@ Progress = Callable[[str], None]
 
 
 def bundle_hash() -> str:
-    """Hash of everything a build reads: reference data, bundled flows, SQL, builder code."""
+    """Hash of everything a build reads: reference data, bundled flows, schema, views, builders."""
     digest = hashlib.sha256()
-    roots = [settings.REFERENCE_DIR, settings.FLOWS_DIR, settings.SQL_DIR]
-    code = [settings.REPO_ROOT / "pipelines" / n for n in ("reference.py", "cited.py", "synth.py")]
+    sql = settings.SQL_DIR
+    roots = [settings.REFERENCE_DIR, settings.FLOWS_DIR, sql / "migrations", sql / "views"]
+    roots.append(sql / "synth")
     files = sorted(p for r in roots if r.is_dir() for p in r.rglob("*") if p.is_file())
-    for path in files + [p for p in code if p.is_file()]:
+    code = settings.REPO_ROOT / "pipelines"
+    for pattern in BUILDER_CODE:
+        files += sorted(code.glob(pattern))
+    for path in files:
         digest.update(str(path.relative_to(settings.REPO_ROOT)).encode())
         digest.update(path.read_bytes())
     digest.update(f"demo:{DEMO_ROWS}:{DEMO_SEED}".encode())

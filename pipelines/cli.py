@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pipelines import cli_build  # noqa: F401  (registers build, synth, status, serve, rollback)
+from pipelines import (  # noqa: F401  (each module registers its commands on `app`)
+    cli_admin,
+    cli_build,
+    cli_deck,
+    cli_export,
+    cli_load,
+)
 from pipelines.cli_app import app
-
-try:  # registered by the loader module once present
-    from pipelines import cli_load  # noqa: F401
-except ModuleNotFoundError as exc:  # pragma: no cover - only while the loader is absent
-    if exc.name != "pipelines.cli_load":
-        raise
 
 __all__ = ["app"]
 
