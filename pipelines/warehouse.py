@@ -232,6 +232,7 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
         try:
             migrate(con)
             con.execute("BEGIN TRANSACTION")
+            con.execute("SELECT 1").fetchall()  # no pending result: register() needs that
             pub = Publication(live=live, path=path, version=number, con=con, previous=previous)
             yield pub
             create_views(con)
