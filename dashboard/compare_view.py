@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 
 FACETS = ("fund", "region", "modality", "status")
 PRIVATE_KINDS = ("company", "foundation", "individual", "community")
@@ -138,3 +139,43 @@ def headline(entity: Entity, contributors: pd.DataFrame, mixes: pd.DataFrame) ->
     count = len(peers(entity, contributors))
     return {"entity": entity.label, "category": top["category"], "share": float(top["share"]),
             "peer_median": median, "ratio": ratio, "peers": count}  # fmt: skip
+
+
+# ---- figures (pure: frames in, Plotly figures out) -----------------------------------------
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+
+
+def mix_figure(table: pd.DataFrame, value: str, names: dict[str, str], axis: str) -> go.Figure:
+    """Grouped bars: one bar per entity in each category, one shared axis (same scale)."""
+    fig = go.Figure()
+    for n, (entity, part) in enumerate(table.groupby("entity", sort=False)):
+        fig.add_bar(name=entity, x=[names.get(c, c) for c in part["category"]], y=part[value],
+                    marker_color=PALETTE[n % len(PALETTE)])  # fmt: skip
+    fig.update_layout(barmode="group", yaxis_title=axis, legend_title_text="",
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, height=380)  # fmt: skip
+    if value == "share":
+        fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    return fig
+
+
+def trend_figure(table: pd.DataFrame, axis: str) -> go.Figure:
+    fig = go.Figure()
+    for n, (entity, part) in enumerate(table.groupby("entity", sort=False)):
+        part = part.sort_values("category")
+        fig.add_scatter(name=entity, x=part["category"].astype(int), y=part["amount"],
+                        mode="lines+markers", line_color=PALETTE[n % len(PALETTE)])  # fmt: skip
+    fig.update_layout(yaxis_title=axis, legend_title_text="", height=340,
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10})  # fmt: skip
+    return fig
+
+
+def peer_figure(bench: pd.DataFrame, names: dict[str, str], own: str, median: str) -> go.Figure:
+    labels = [names.get(c, c) for c in bench["category"]]
+    fig = go.Figure()
+    fig.add_bar(name=own, x=labels, y=bench["share"], marker_color=PALETTE[0])
+    fig.add_bar(name=median, x=labels, y=bench["peer_median"], marker_color="#999999")
+    fig.update_layout(barmode="group", height=300, legend_title_text="",
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10})  # fmt: skip
+    fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    return fig

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS saved_view (
     name       TEXT PRIMARY KEY,
     query      TEXT NOT NULL,
     page       TEXT NOT NULL,
+    settings   TEXT NOT NULL DEFAULT '{}',
     created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS contributor_group (
@@ -41,6 +42,7 @@ class SavedView:
     query: str
     page: str
     created_at: str
+    settings: dict = field(default_factory=dict, compare=False, hash=False)
 
     def permalink(self, base: str = "") -> str:
         """Relative (or ``base``-prefixed) link that reproduces the view."""
@@ -78,33 +80,46 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def save_view(path: Path, name: str, query: str, page: str) -> SavedView:
-    """Save (or replace) a named view: the URL query string and the page's url path."""
-    view = SavedView(_clean_name(name), query.lstrip("?"), page.strip("/"), _now())
+def save_view(
+    path: Path, name: str, query: str, page: str, settings: dict | None = None
+) -> SavedView:
+    """Save (or replace) a named view: URL query string, page url path, page settings.
+
+    ``settings`` holds what the URL does not (e.g. the Explore page's pivot choices).
+    """
+    view = SavedView(_clean_name(name), query.lstrip("?"), page.strip("/"), _now(),
+                     dict(settings or {}))  # fmt: skip
     with _connect(path) as con:
         con.execute(
-            "INSERT OR REPLACE INTO saved_view (name, query, page, created_at) VALUES (?, ?, ?, ?)",
-            (view.name, view.query, view.page, view.created_at),
+            "INSERT OR REPLACE INTO saved_view (name, query, page, settings, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (view.name, view.query, view.page, json.dumps(view.settings), view.created_at),
         )
     return view
+
+
+def _view(row: tuple) -> SavedView:
+    name, query, page, settings, created_at = row
+    return SavedView(name, query, page, created_at, json.loads(settings or "{}"))
 
 
 def list_views(path: Path) -> list[SavedView]:
     with _connect(path) as con:
         rows = con.execute(
-            "SELECT name, query, page, created_at FROM saved_view ORDER BY name"
+            "SELECT name, query, page, settings, created_at FROM saved_view ORDER BY name"
         ).fetchall()
-    return [SavedView(*row) for row in rows]
+    return [_view(row) for row in rows]
 
 
 def get_view(path: Path, name: str) -> SavedView:
     with _connect(path) as con:
         row = con.execute(
-            "SELECT name, query, page, created_at FROM saved_view WHERE name = ?", (name,)
+            "SELECT name, query, page, settings, created_at FROM saved_view WHERE name = ?",
+            (name,),
         ).fetchone()
     if row is None:
         raise StateError(f"no saved view named {name!r}")
-    return SavedView(*row)
+    return _view(row)
 
 
 def delete_view(path: Path, name: str) -> bool:

@@ -17,6 +17,14 @@ def test_a_saved_view_round_trips_and_gives_a_permalink(tmp_path):
     assert view.query == "dataset=demo&fund=pgtf"
     assert view.permalink() == "/explore?dataset=demo&fund=pgtf"
     assert state.get_view(path, "PGTF by year").page == "explore"
+    assert view.settings == {}
+
+
+def test_a_saved_view_keeps_the_page_settings_the_url_does_not_hold(tmp_path):
+    path = tmp_path / "state.sqlite"
+    pivot = {"rows": ["fund", "year"], "columns": ["modality"], "measure": "flows"}
+    state.save_view(path, "pivot", "dataset=demo", "explore", settings=pivot)
+    assert state.get_view(path, "pivot").settings == pivot
 
 
 def test_saving_a_view_under_an_existing_name_replaces_it(tmp_path):
