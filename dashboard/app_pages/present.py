@@ -1,0 +1,51 @@
+"""Present: the default story or chosen saved views, one chart per screen in large type."""
+
+import html
+
+import streamlit as st
+
+from dashboard import components, i18n, page_kit, present_kit
+from pipelines.deck_i18n import translator
+
+v = page_kit.view()
+tr = translator(i18n.language())
+present_kit.style()
+
+saved = present_kit.saved_view_names()
+with st.expander(tr.t("present.source_label"), expanded=False, icon=":material/slideshow:"):
+    st.caption(tr.t("present.intro"))
+    chosen = st.multiselect(tr.t("present.saved_views"), saved, key="present_views",
+                            placeholder=tr.t("present.default_story"))  # fmt: skip
+    if not saved:
+        st.caption(tr.t("present.no_saved_views"))
+    items = present_kit.items(v.filters, chosen)
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(tr.t("present.download_pptx"), key="present_pptx", on_click="ignore",
+                         data=lambda: present_kit.deck_bytes(items, tr, "pptx"),
+                         file_name="fundflows-talk.pptx", icon=":material/download:",
+                         mime=present_kit.PPTX_MIME)  # fmt: skip
+    right.download_button(tr.t("present.download_pdf"), key="present_pdf", on_click="ignore",
+                          data=lambda: present_kit.deck_bytes(items, tr, "pdf"),
+                          file_name="fundflows-talk.pdf", mime="application/pdf",
+                          icon=":material/download:")  # fmt: skip
+
+count = len(items)
+number = st.pagination(count, key="present_slide", max_visible_pages=count, width="stretch")
+slide = present_kit.render(items[min(number, count) - 1], tr)
+counter = tr.t("present.counter", slide=i18n.number(number), slides=i18n.number(count))
+demo = (
+    f'<span class="ff-demo">⚠ {html.escape(tr.t("deck.demo_notice"))}</span>' if slide.demo else ""
+)
+st.html(f'<div class="ff-counter">{html.escape(counter)} {demo}</div>'
+        f'<h1 class="ff-slide-title">{html.escape(slide.title)}</h1>'
+        f'<div class="ff-headline">{html.escape(slide.headline)}</div>')  # fmt: skip
+if slide.figure is None:
+    st.html(f'<div class="ff-empty">{html.escape(tr.t("deck.no_data"))}</div>')
+else:
+    is_map = slide.view in ("regions", "cities")
+    st.plotly_chart(present_kit.screen_figure(slide.figure), key="present_chart",
+                    config=components.plot_config(f"slide-{number}", is_map=is_map))  # fmt: skip
+cited = " · ".join(d.citation for d in slide.sources) or tr.t("present.no_sources")
+notes = "".join(f"<div>{html.escape(n)}</div>" for n in slide.notes)
+st.html(f'<div class="ff-footer">{html.escape(tr.t("present.source_footer", sources=cited))}'
+        f"{notes}</div>")  # fmt: skip
