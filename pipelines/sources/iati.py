@@ -36,7 +36,10 @@ MAX_NAMED_CONFLICTS = 20
 
 
 class _Columns:
-    """Candidate rows gathered as tuples, turned into Arrow-backed columns every CHUNK rows."""
+    """Candidate rows gathered as tuples, turned into Arrow-backed columns every CHUNK rows.
+
+    Empty text becomes a missing value (NaN in the ``str`` columns), as the loader expects.
+    """
 
     CHUNK = 50_000
 
@@ -57,7 +60,7 @@ class _Columns:
         for index, (name, values) in enumerate(zip(COLUMNS, transposed, strict=True)):
             kind = CANDIDATE_COLUMNS[name]
             if kind == "str":
-                chunk = pa.array(list(values), type=pa.large_string())
+                chunk = pa.array([v or None for v in values], type=pa.large_string())
             elif kind == "object":
                 chunk = [list(v) for v in values]
             else:
@@ -130,22 +133,27 @@ class _Collector:
 
 
 def conflicts_for(file_name: str, activity_ids: list[str]):
-    """The ``ParsedFile.conflicts`` check: activities already in the dataset from other files."""
+    """The ``ParsedFile.conflicts`` check: activities the dataset already holds.
+
+    Any earlier batch counts, also one of the same file name: without ``--replace`` loading
+    the same activities twice would count them twice; with it the loader deletes the batches
+    of the same file name (activities held by other files stay, see the report).
+    """
 
     def conflicts(con: duckdb.DuckDBPyConnection, dataset: str) -> list[str]:
         if not activity_ids:
             return []
         found = con.execute(
-            warehouse.sql("loader/iati_conflicts"),
-            {"dataset": dataset, "file_name": file_name, "ids": activity_ids},
+            warehouse.sql("loader/iati_conflicts"), {"dataset": dataset, "ids": activity_ids}
         ).fetchall()
         if not found:
             return []
-        names = ", ".join(f"{aid} (from {other})" for aid, other in found[:MAX_NAMED_CONFLICTS])
-        more = f" and {len(found) - MAX_NAMED_CONFLICTS} more" if len(found) > 20 else ""
+        shown = found[:MAX_NAMED_CONFLICTS]
+        names = ", ".join(f"{aid} (from {files})" for aid, files in shown)
+        more = f" and {len(found) - len(shown)} more" if len(found) > len(shown) else ""
         return [
-            f"{len(found)} IATI activities of {file_name} are already in dataset {dataset!r} "
-            f"from another file: {names}{more}; load with --replace to supersede them"
+            f"{len(found)} IATI activities of {file_name} are already in dataset {dataset!r}: "
+            f"{names}{more}"
         ]
 
     return conflicts

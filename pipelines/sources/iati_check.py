@@ -24,6 +24,7 @@ STAGE_LEG = {
     "4": ("expenditure", "out"),
 }
 AMOUNT_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+PLAIN_RE = re.compile(r"-?\d+(\.\d+)?")
 DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})([T ].*)?")
 
 
@@ -130,4 +131,5 @@ def check(t: Transaction, a: Activity) -> tuple[Checked | None, Problem | None]:
         return None, Problem(first.column, first.value, first.code, reason)
     stage, leg = STAGE_LEG[t.type_code]
     assert amount is not None
-    return Checked(stage, leg, amount, t.amount or "", currency, date_text), None
+    text = t.amount if PLAIN_RE.fullmatch(t.amount or "") else format(amount, "f")
+    return Checked(stage, leg, amount, text, currency, date_text), None
