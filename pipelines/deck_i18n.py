@@ -1,10 +1,9 @@
 """Translations and locale formatting for the deck and the CLI, without Streamlit.
 
-Reads the same catalogues as the dashboard (``dashboard/locales/<lang>.toml``, flat dotted keys
-or TOML tables), so there is one catalogue per language. The conference-mode English strings
-wait in ``pipelines/locales/en.toml`` until they are merged into the dashboard's English file;
-they are read beneath it. A key missing from a language falls back to English; a key missing
-from English comes back as ``⟦key⟧`` so a forgotten string is visible, never an exception.
+Reads the same catalogues as the dashboard, the same way: ``dashboard/locales/<lang>/*.toml``
+then ``dashboard/locales/<lang>.toml`` (TOML tables or dotted keys), so there is one catalogue
+per language. A key missing from a language falls back to English; a key missing from English
+comes back as ``⟦key⟧`` so a forgotten string is visible, never an exception.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from pipelines import settings
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")  # the six official UN languages
 DEFAULT_LANG = "en"
 DASHBOARD_LOCALES = settings.REPO_ROOT / "dashboard" / "locales"
-CONFERENCE_EN = Path(__file__).resolve().parent / "locales" / "en.toml"
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
@@ -45,11 +43,11 @@ def _read(path: Path) -> dict[str, str]:
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """Every key of ``lang`` (English includes the conference-mode strings)."""
-    found = _read(DASHBOARD_LOCALES / f"{lang}.toml")
-    if lang == DEFAULT_LANG:
-        found = _read(CONFERENCE_EN) | found
-    return found
+    """Every key of ``lang``: the language's folder of catalogue parts, then its main file."""
+    found: dict[str, str] = {}
+    for path in sorted((DASHBOARD_LOCALES / lang).glob("*.toml")):
+        found |= _read(path)
+    return found | _read(DASHBOARD_LOCALES / f"{lang}.toml")
 
 
 def _missing(value: object) -> bool:
