@@ -55,8 +55,9 @@ def test_a_rebuild_carries_user_batches_forward_unchanged(built_copy: Path) -> N
         )
         con.execute(
             "INSERT INTO flow (flow_id, dataset, batch_id, stage, leg, source_actor_id, year, "
-            "amount_original, currency, is_illustrative) VALUES ('u1', 'main', 'b-user', "
-            "'paid', 'direct', 'new-actor', 2020, 12.5, 'USD', false)"
+            "amount_original, currency, fx_rate, fx_source, amount_usd, is_illustrative) "
+            "VALUES ('u1', 'main', 'b-user', 'paid', 'direct', 'new-actor', 2020, 12.5, 'USD', "
+            "1.0, 'identity', 12.5, false)"
         )
     version_before = warehouse.version_of(warehouse.resolve(built_copy))
     build.build(built_copy, demo_rows=500)
