@@ -282,3 +282,10 @@ def test_progress_is_reported_up_to_the_file_size():
     iati.parse(FIXTURES / "rules.xml", progress=lambda done, total: seen.append((done, total)))
     size = (FIXTURES / "rules.xml").stat().st_size
     assert seen[-1] == (size, size)
+
+
+def test_the_bundled_sample_file_parses_without_rejects():
+    sample = Path(__file__).parents[1] / "data" / "samples" / "sample-iati.xml"
+    parsed = iati.parse(sample)
+    assert (parsed.rows_read, len(parsed.candidates), len(parsed.rejects)) == (6, 10, 0)
+    assert set(parsed.candidates["stage"]) == {"paid", "commitment", "disbursement", "expenditure"}
