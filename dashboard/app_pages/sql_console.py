@@ -1,0 +1,32 @@
+"""SQL console: one read-only SELECT over the warehouse, bounded in time and rows."""
+
+import streamlit as st
+
+from dashboard import data, sql_console
+from dashboard import pivot_view as pv
+from dashboard.i18n import number
+from dashboard.workbench_text import tx
+
+st.title(tx("page.sql_console"))
+st.caption(tx("console.intro", limit=number(sql_console.DEFAULT_LIMIT),
+              seconds=f"{sql_console.DEFAULT_TIMEOUT:g}"))  # fmt: skip
+with st.form("sql_form"):
+    text = st.text_area(tx("console.query"), key="sql_text", height=160,
+                        value="SELECT dataset, stage, count(*) AS flows, sum(amount_usd) AS usd\n"
+                              "FROM flow GROUP BY ALL ORDER BY ALL")  # fmt: skip
+    limit = st.number_input(tx("console.limit"), 1, sql_console.DEFAULT_LIMIT,
+                            1_000, step=100, key="sql_limit")  # fmt: skip
+    submitted = st.form_submit_button(tx("console.run"), icon=":material/play_arrow:")
+if submitted:
+    try:
+        result = sql_console.run(data.connection(), text, limit=int(limit))
+    except sql_console.ConsoleRefusal as refusal:
+        st.error(tx("console.refused", reason=str(refusal)), icon=":material/block:")
+    else:
+        st.caption(tx("console.took", n=number(len(result.frame)), seconds=f"{result.seconds:.2f}"))
+        if result.truncated:
+            st.warning(tx("console.truncated", limit=number(result.limit)))
+        st.dataframe(result.frame, hide_index=True, key="sql_result")
+        pv.downloads(result.frame, "query", "sql_dl")
+with st.expander(tx("console.tables")):
+    st.dataframe(sql_console.tables(data.connection()), hide_index=True, key="sql_tables")
