@@ -22,7 +22,8 @@ the recipient, countries from the actor or the row, G-77/DAC membership from ``c
    row ends in the fund) → ``triangular``;
 5. C's country is G-77 and R's country is G-77 (or the row ends in a fund) → ``south_south``;
 6. C's country is a DAC member and R's country is not → ``north_south``;
-7. otherwise NULL (unknown).
+7. C is a fund (an out-leg of the fund itself) and R's country is G-77 → ``south_south``;
+8. otherwise NULL (unknown).
 """
 
 from __future__ import annotations

@@ -101,6 +101,10 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], li
     text, encoding = _decode(raw)
     skip, delim, names = _find_header_csv(text, path)
     notes = _check_header(names, path)
+    body = text.split("\n", skip + 1)[skip + 1 :]
+    if not body or not body[0].strip(" \t\r\n,;"):
+        if not any(line.strip(" \t\r,;") for line in (body[0] if body else "").split("\n")):
+            raise UnusableFile(f"{path.name}: no data rows under the header")
     if encoding != "utf-8":
         notes.append("read as Windows-1252 (not valid UTF-8)")
     if skip:
@@ -121,7 +125,8 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], li
         table = rel.to_arrow_table()
         con.register("template_cells", table.append_column("_row", _row_numbers(table.num_rows)))
     except duckdb.Error as exc:
-        raise UnusableFile(f"{path.name}: cannot read as CSV: {exc}") from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UnusableFile(f"{path.name}: cannot read as CSV: {first}") from None
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)

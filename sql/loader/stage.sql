@@ -55,6 +55,7 @@ SELECT
         WHEN c_dac AND has_fund AND (r_g77 OR ends_in_fund) THEN 'triangular'
         WHEN c_g77 AND (r_g77 OR ends_in_fund) THEN 'south_south'
         WHEN c_dac AND r_iso3 IS NOT NULL AND NOT coalesce(r_dac, false) THEN 'north_south'
+        WHEN c_kind = 'fund' AND r_g77 THEN 'south_south'
     END) AS modality,
     instrument_v AS instrument,
     CASE WHEN leg = 'out' THEN coalesce(fund_actor_id, contributor_id) ELSE contributor_id END
