@@ -95,7 +95,7 @@ def money(value: object, currency: str, compact: bool = True) -> str:
     amount = float(value)  # type: ignore[arg-type]
     if compact and abs(amount) >= 1000:
         return format_compact_currency(amount, currency, locale=_lang, fraction_digits=1)
-    return format_currency(amount, currency, locale=_lang, format="¤#,##0")
+    return format_currency(amount, currency, locale=_lang, format="¤#,##0", currency_digits=False)
 
 
 def number(value: object, compact: bool = False) -> str:
