@@ -56,7 +56,7 @@ class _Columns:
     def flush(self) -> None:
         if not self.rows:
             return
-        transposed = zip(*self.rows, strict=True)
+        transposed = zip(*self.rows, strict=False)  # equal lengths by construction
         for index, (name, values) in enumerate(zip(COLUMNS, transposed, strict=True)):
             kind = CANDIDATE_COLUMNS[name]
             if kind == "str":

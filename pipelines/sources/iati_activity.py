@@ -86,12 +86,11 @@ class Activity:
 
 def text_of(el: etree._Element) -> str:
     """First non-empty narrative of an element, else its own text (1.0x style)."""
-    first = el.findtext("narrative")
-    if first and not first.isspace():
-        return first.strip()
-    for narrative in el.iterchildren("narrative"):
-        if narrative.text and narrative.text.strip():
-            return narrative.text.strip()
+    for child in el:
+        if child.tag == "narrative":
+            text = child.text
+            if text and not text.isspace():
+                return text.strip()
     return (el.text or "").strip()
 
 
@@ -123,41 +122,71 @@ def _transaction_type(t: Transaction, child: etree._Element) -> None:
     t.type_text = (child.text or "").strip()
 
 
-def _classification(t: Transaction, child: etree._Element, tag: str) -> None:
-    vocabulary = child.get("vocabulary") or ""
-    if tag == "flow-type":
-        t.flow_type = _code(child)
-    elif tag == "finance-type":
-        t.finance_type = _code(child)
-    elif tag == "aid-type" and vocabulary in DAC_AID_TYPE_VOCABULARIES and not t.aid_type:
+def _flow_type(t: Transaction, child: etree._Element) -> None:
+    t.flow_type = _code(child)
+
+
+def _finance_type(t: Transaction, child: etree._Element) -> None:
+    t.finance_type = _code(child)
+
+
+def _aid_type(t: Transaction, child: etree._Element) -> None:
+    if (child.get("vocabulary") or "") in DAC_AID_TYPE_VOCABULARIES and not t.aid_type:
         t.aid_type = _code(child)
-    elif tag == "sector" and vocabulary in DAC_SECTOR_VOCABULARIES and not t.sector:
+
+
+def _transaction_sector(t: Transaction, child: etree._Element) -> None:
+    if (child.get("vocabulary") or "") in DAC_SECTOR_VOCABULARIES and not t.sector:
         t.sector = _code(child)
 
 
-def _transaction_child(t: Transaction, child: etree._Element, tag: str) -> None:
-    if tag == "value":
-        _money(t, child)
-    elif tag == "transaction-type":
-        _transaction_type(t, child)
-    elif tag == "transaction-date":
-        t.transaction_date = (child.get("iso-date") or "").strip()
-    elif tag == "provider-org":
-        t.provider = _org(child)
-    elif tag == "receiver-org":
-        t.receiver = _org(child)
-    elif tag in ("recipient-country", "recipient-region"):
-        t.place = _place(child, tag == "recipient-country")
-    elif tag == "description":
-        t.description = text_of(child)
-    elif tag in ("flow-type", "finance-type", "aid-type", "sector"):
-        _classification(t, child, tag)
+def _date(t: Transaction, child: etree._Element) -> None:
+    t.transaction_date = (child.get("iso-date") or "").strip()
+
+
+def _provider(t: Transaction, child: etree._Element) -> None:
+    t.provider = _org(child)
+
+
+def _receiver(t: Transaction, child: etree._Element) -> None:
+    t.receiver = _org(child)
+
+
+def _country(t: Transaction, child: etree._Element) -> None:
+    t.place = _place(child, True)
+
+
+def _region(t: Transaction, child: etree._Element) -> None:
+    t.place = _place(child, False)
+
+
+def _description(t: Transaction, child: etree._Element) -> None:
+    t.description = text_of(child)
+
+
+TRANSACTION_READERS = {
+    "value": _money,
+    "transaction-type": _transaction_type,
+    "transaction-date": _date,
+    "provider-org": _provider,
+    "receiver-org": _receiver,
+    "recipient-country": _country,
+    "recipient-region": _region,
+    "description": _description,
+    "flow-type": _flow_type,
+    "finance-type": _finance_type,
+    "aid-type": _aid_type,
+    "sector": _transaction_sector,
+}
 
 
 def read_transaction(el: etree._Element) -> Transaction:
     t = Transaction()
-    for child in el.iterchildren(tag=etree.Element):
-        _transaction_child(t, child, child.tag)
+    readers = TRANSACTION_READERS
+    for child in el:  # comments and processing instructions have no str tag: skipped
+        reader = readers.get(child.tag)
+        if reader is not None:
+            reader(t, child)
     return t
 
 
@@ -205,6 +234,8 @@ def _activity_child(a: Activity, child: etree._Element, tag: str) -> None:
 def read_activity(el: etree._Element) -> Activity:
     """Everything the mapping needs from one activity, in document order."""
     a = Activity(default_currency=(el.get("default-currency") or "").strip())
-    for child in el.iterchildren(tag=etree.Element):
-        _activity_child(a, child, child.tag)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):
+            _activity_child(a, child, tag)
     return a

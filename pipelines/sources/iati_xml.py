@@ -28,6 +28,14 @@ V1_NOTE = (
 ENTITY_RE = re.compile(rb"<!ENTITY")
 EXTERNAL_DTD_RE = re.compile(rb"<!DOCTYPE[^>\[]*\b(SYSTEM|PUBLIC)\b")
 PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": False}
+# for the activity stream: whitespace-only text, comments, PIs and xml:id tables are not needed
+STREAM_OPTIONS = {
+    **PARSER_OPTIONS,
+    "remove_blank_text": True,
+    "remove_comments": True,
+    "remove_pis": True,
+    "collect_ids": False,
+}
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,7 @@ def activities(
     total = path.stat().st_size
     step, next_report = max(total // 200, 1 << 20), 0
     with path.open("rb") as fh:
-        events = etree.iterparse(fh, events=("end",), tag="iati-activity", **PARSER_OPTIONS)
+        events = etree.iterparse(fh, events=("end",), tag="iati-activity", **STREAM_OPTIONS)
         try:
             for _, el in events:
                 yield el
