@@ -1,0 +1,129 @@
+"""Load data page: refused without an admin; an admin uploads, previews, loads, resolves names."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.admin_gate import ADMIN_KEY
+from pipelines import admin, upload, warehouse
+
+PAGE = Path(__file__).resolve().parents[1] / "dashboard" / "app_pages" / "load.py"
+PASSWORD = "a long admin password"
+CSV = (
+    b"date,stage,contributor,contributor_kind,recipient,recipient_kind,recipient_country,"
+    b"amount,currency,source\n"
+    b"2006-03-01,paid,Ville de Testville,local_government,Bamako,local_government,MLI,1000,EUR,t\n"
+    b"2007-13-01,paid,Ville de Testville,local_government,Bamako,local_government,MLI,5,EUR,t\n"
+    b"2008-01-01,paid,Ville de Testville,local_government,Bamako,local_government,MLI,250,USD,t\n"
+)
+
+
+@pytest.fixture
+def env(built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    live = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse.resolve(built_warehouse), live)
+    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(live))
+    monkeypatch.setenv("FUNDFLOWS_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    admin.set_password(PASSWORD, tmp_path / "state.sqlite")
+    return live
+
+
+def _app(signed_in: bool = False) -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    if signed_in:
+        at.session_state[ADMIN_KEY] = time.time() + 600
+    return at.run()
+
+
+def _rows(live: Path, sql: str) -> list[tuple]:
+    con = warehouse.connect_plain(live)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_without_an_admin_the_page_shows_only_the_sign_in_form(env: Path) -> None:
+    at = _app()
+    assert not at.exception
+    assert "for admins" in at.warning[0].value
+    assert len(at.file_uploader) == 0
+    assert len(at.tabs) == 0
+    assert [w.label for w in at.text_input] == ["Admin password"]
+
+
+def test_a_wrong_password_is_refused_and_the_right_one_opens_the_page(env: Path) -> None:
+    at = _app()
+    at.text_input[0].input("not the password")
+    at.button[0].click().run()
+    assert at.error[0].value == "Wrong password."
+    assert len(at.file_uploader) == 0
+    at.text_input[0].input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(at.file_uploader) == 1
+    assert ADMIN_KEY in at.session_state
+
+
+def test_five_wrong_passwords_lock_the_sign_in(env: Path) -> None:
+    at = _app()
+    for _ in range(admin.MAX_FAILURES):
+        at.text_input[0].input("guess")
+        at.button[0].click().run()
+    at.text_input[0].input(PASSWORD)
+    at.button[0].click().run()
+    assert "Too many failed sign-ins" in at.error[0].value
+    assert len(at.file_uploader) == 0
+
+
+def test_with_oidc_configured_the_password_form_is_not_offered(env: Path) -> None:
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback"}
+    at.session_state[ADMIN_KEY] = time.time() + 600  # a password session does not count here
+    at.run()
+    assert len(at.text_input) == 0
+    assert len(at.file_uploader) == 0
+    assert at.button[0].label == "Sign in with your organisation account"
+
+
+def test_an_admin_previews_then_loads_an_upload_under_a_generated_name(env: Path) -> None:
+    at = _app(signed_in=True)
+    at.file_uploader[0].set_value(("../../evil name.csv", CSV, "text/csv")).run()
+    assert not at.exception
+    assert "2 of 3 rows would load; 1 rejected." in at.info[0].value
+    totals = at.dataframe[0].value
+    amounts = totals["amount_original"].astype(float)
+    expected = [("EUR", 1000.0), ("USD", 250.0)]
+    assert sorted(zip(totals["currency"], amounts, strict=True)) == expected
+    assert list(at.dataframe[1].value["reason_code"]) == ["bad_date"]
+    assert _rows(env, "SELECT count(*) FROM load_batch WHERE NOT is_bundled") == [(0,)]
+    confirm = next(b for b in at.button if b.label.startswith("Load 2 rows"))
+    confirm.click().run()
+    assert not at.exception
+    assert "Loaded" in at.success[0].value
+    batch = _rows(env, "SELECT file_name, rows_read, rows_loaded, loaded_by FROM load_batch "
+                       "WHERE NOT is_bundled")  # fmt: skip
+    assert len(batch) == 1
+    assert batch[0][1:] == (3, 2, "admin (local password)")
+    assert "evil" not in batch[0][0]
+    assert "/" not in batch[0][0]
+    assert list((env.parent / "tmp").iterdir()) == []
+
+
+def test_an_oversized_or_unexpected_upload_is_refused_before_anything_is_written(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(upload, "MAX_UPLOAD_BYTES", 100)
+    with pytest.raises(upload.UploadError, match="larger than"), upload.saved(b"x" * 101, "a.csv"):
+        pass
+    with pytest.raises(upload.UploadError, match="only CSV, XLSX or IATI XML"):
+        upload.suffix_for("payload.sh")
+    assert upload.suffix_for("../../Data.XLSX") == ".xlsx"
+    assert list((env.parent / "tmp").iterdir()) == []
