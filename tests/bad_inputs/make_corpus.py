@@ -55,7 +55,7 @@ def tx(code: str = "3", value: str = "1000", date: str = "2020-05-01", cur: str 
         f'<transaction><transaction-type code="{code}"/><transaction-date iso-date="{date}"/>'
         f'<value value-date="{date}"{cur_attr}>{value}</value>'
         '<provider-org ref="XM-DAC-41114"><narrative>UNDP</narrative></provider-org>'
-        '<receiver-org><narrative>Ministry of Health</narrative></receiver-org></transaction>'
+        "<receiver-org><narrative>Ministry of Health</narrative></receiver-org></transaction>"
     )
 
 
@@ -96,7 +96,9 @@ def files() -> dict[str, bytes]:  # noqa: PLR0915 - a flat list of literal cases
         "binary_junk.csv": bytes(range(256)) * 8,
         "gzip_passed_as_csv.csv": gzip.compress(good_csv, mtime=0),
         "zip_passed_as_csv.csv": _zip({"data.csv": good_csv}),
-        "pdf_passed_as_csv.csv": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+        "pdf_passed_as_csv.csv": (
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+        ),
         "nul_bytes.csv": good_csv.replace(b"city link", b"city\x00link"),
         "utf16_le_no_bom.csv": good_csv.decode().encode("utf-16-le"),
         "utf32.csv": good_csv.decode().encode("utf-32"),
@@ -112,39 +114,62 @@ def files() -> dict[str, bytes]:  # noqa: PLR0915 - a flat list of literal cases
         "mixed_delimiters.csv": (
             HEADER + "\n" + row() + "\n" + row().replace(",", ";") + "\n"
         ).encode(),
-        "ragged_rows.csv": (HEADER + "\n" + row() + ",extra,cells\n" + ",".join(g[:6]) + "\n").encode(),
-        "cr_only_line_endings.csv": (HEADER + "\r" + row() + "\r" + row(amount="2000") + "\r").encode(),
+        "ragged_rows.csv": (
+            HEADER + "\n" + row() + ",extra,cells\n" + ",".join(g[:6]) + "\n"
+        ).encode(),
+        "cr_only_line_endings.csv": (
+            HEADER + "\r" + row() + "\r" + row(amount="2000") + "\r"
+        ).encode(),
         # --- CSV: values (rows rejected, the rest loads)
         "impossible_dates.csv": csv(
-            row(), row(date="2021-02-30"), row(date="2021-13-01"), row(date="0000-01-01"),
-            row(date="31/02/2020"), row(date="yesterday"), row(date="")),
+            row(),
+            row(date="2021-02-30"),
+            row(date="2021-13-01"),
+            row(date="0000-01-01"),
+            row(date="31/02/2020"),
+            row(date="yesterday"),
+            row(date=""),
+        ),
         "amount_overflow_1e309.csv": csv(row(), row(amount="1e309")),
-        "amount_nan_inf.csv": csv(row(), row(amount="NaN"), row(amount="inf"), row(amount="-Infinity")),
-        "amount_double_minus.csv": csv(row(), row(amount="--5"), row(amount="5-"), row(amount="+-5")),
+        "amount_nan_inf.csv": csv(
+            row(), row(amount="NaN"), row(amount="inf"), row(amount="-Infinity")
+        ),
+        "amount_double_minus.csv": csv(
+            row(), row(amount="--5"), row(amount="5-"), row(amount="+-5")
+        ),
         "amount_too_many_digits.csv": csv(row(), row(amount="9" * 40 + ".5")),
         "amount_huge_scientific.csv": csv(row(), row(amount="1e20"), row(amount="-1E+16")),
         "amount_negative_and_tiny.csv": csv(row(amount="-5.25"), row(amount="0.0000001")),
-        "dates_out_of_range.csv": csv(row(), row(date="1850-01-01"), row(date="2150-12-31"),
-                                      row(date="99999-01-01")),
+        "dates_out_of_range.csv": csv(
+            row(), row(date="1850-01-01"), row(date="2150-12-31"), row(date="99999-01-01")
+        ),
         "control_chars_in_names.csv": csv(row(), row(contributor="Lyon\x1b[31m"), row(source="\r")),
         "amount_text.csv": csv(row(), row(amount="ten thousand"), row(amount="")),
         "amount_ambiguous_comma.csv": csv(row(amount='"1,234"')),
         "currency_with_spaces.csv": csv(row(currency="usd "), row(currency=" eur")),
-        "currency_unknown.csv": csv(row(), row(currency="XYZ"), row(currency="DOLLARS"), row(currency="")),
+        "currency_unknown.csv": csv(
+            row(), row(currency="XYZ"), row(currency="DOLLARS"), row(currency="")
+        ),
         "stage_unknown.csv": csv(row(), row(stage="donation"), row(stage="")),
         "new_actor_without_kind.csv": csv(
-            row(), row(contributor="Totally Unknown Donor Zq", contributor_kind="")),
+            row(), row(contributor="Totally Unknown Donor Zq", contributor_kind="")
+        ),
         "country_unknown.csv": csv(row(), row(recipient_country="Atlantis")),
         "missing_contributor_and_source.csv": csv(row(), row(contributor=""), row(source="")),
         "formula_text_cells.csv": csv(
             row(description='"=HYPERLINK(""http://evil.example"",""x"")"'),
-            row(description="+SUM(A1:A9)"), row(description="@cmd|' /C calc'!A0")),
-        "mixed_encoding_utf8_and_cp1252.csv": csv(row(contributor="Québec")).replace(b"Ouaga", "Ouagà".encode("cp1252")),
+            row(description="+SUM(A1:A9)"),
+            row(description="@cmd|' /C calc'!A0"),
+        ),
+        "mixed_encoding_utf8_and_cp1252.csv": csv(row(contributor="Québec")).replace(
+            b"Ouaga", "Ouagà".encode("cp1252")
+        ),
         # --- XLSX
         "xlsx_empty_workbook.xlsx": xlsx([]),
         "xlsx_header_on_second_sheet_first_empty.xlsx": xlsx([h, g_num], first_empty=True),
-        "xlsx_formulas_in_cells.xlsx": xlsx([h, g_num, [*g[:11], "=1000*2", *g[12:]],
-                                             [*g[:13], "=HYPERLINK(\"http://x\")", g[14]]]),
+        "xlsx_formulas_in_cells.xlsx": xlsx(
+            [h, g_num, [*g[:11], "=1000*2", *g[12:]], [*g[:13], '=HYPERLINK("http://x")', g[14]]]
+        ),
         "xlsx_error_cells.xlsx": xlsx([h, g_num, [*g[:11], "#DIV/0!", *g[12:]]]),
         "xlsx_truncated.xlsx": xlsx([h, g_num])[:700],
         "xlsx_is_really_csv.xlsx": good_csv,
@@ -153,28 +178,48 @@ def files() -> dict[str, bytes]:  # noqa: PLR0915 - a flat list of literal cases
         # --- XML
         "xml_billion_laughs.xml": bomb.encode(),
         "xml_external_entity.xml": (
-            '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-            '<iati-activities version="2.03"><iati-activity><iati-identifier>&xxe;'
-            "</iati-identifier></iati-activity></iati-activities>\n"
-        ).encode(),
+            b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+            b'<iati-activities version="2.03"><iati-activity><iati-identifier>&xxe;'
+            b"</iati-identifier></iati-activity></iati-activities>\n"
+        ),
         "xml_external_dtd.xml": (
-            '<?xml version="1.0"?>\n<!DOCTYPE iati-activities SYSTEM "http://example.invalid/x.dtd">\n'
-        ).encode() + iati(activity(tx())).split(b"\n", 1)[1],
+            b'<?xml version="1.0"?>\n<!DOCTYPE iati-activities SYSTEM "http://example.invalid/x.dtd">\n'
+        )
+        + iati(activity(tx())).split(b"\n", 1)[1],
         "xml_wrong_root.xml": b'<?xml version="1.0"?>\n<catalog><book id="1"/></catalog>\n',
-        "xml_iati_organisations_root.xml": b'<?xml version="1.0"?>\n<iati-organisations version="2.03"/>\n',
-        "xml_truncated.xml": iati(activity(tx(), "XM-TEST-TR-1") + activity(tx(), "XM-TEST-TR-2"))[:-60],
+        "xml_iati_organisations_root.xml": (
+            b'<?xml version="1.0"?>\n<iati-organisations version="2.03"/>\n'
+        ),
+        "xml_truncated.xml": iati(activity(tx(), "XM-TEST-TR-1") + activity(tx(), "XM-TEST-TR-2"))[
+            :-60
+        ],
         "xml_binary_junk.xml": b"<?xml" + bytes(range(256)) * 4,
         "xml_empty.xml": b"",
         "xml_unsupported_version.xml": iati(activity(tx()), version="9.99"),
-        "xml_iati_v1_result_root.xml": b'<?xml version="1.0"?>\n<result><iati-activities version="1.03"/></result>\n',
-        "xml_bad_transactions.xml": iati(activity(
-            tx() + tx(value="") + tx(value="abc") + tx(date="", cur="") + tx(cur="XYZ")
-            + tx(code="6") + tx(value="1e309") + tx(value="NaN")
-        )),
-        "xml_type_code_as_text.xml": iati(activity(
-            tx() + tx().replace('<transaction-type code="3"/>', "<transaction-type>3</transaction-type>"),
-            "XM-TEST-TEXT-1",
-        )),
+        "xml_iati_v1_result_root.xml": (
+            b'<?xml version="1.0"?>\n<result><iati-activities version="1.03"/></result>\n'
+        ),
+        "xml_bad_transactions.xml": iati(
+            activity(
+                tx()
+                + tx(value="")
+                + tx(value="abc")
+                + tx(date="", cur="")
+                + tx(cur="XYZ")
+                + tx(code="6")
+                + tx(value="1e309")
+                + tx(value="NaN")
+            )
+        ),
+        "xml_type_code_as_text.xml": iati(
+            activity(
+                tx()
+                + tx().replace(
+                    '<transaction-type code="3"/>', "<transaction-type>3</transaction-type>"
+                ),
+                "XM-TEST-TEXT-1",
+            )
+        ),
     }
 
 
