@@ -39,13 +39,15 @@ import duckdb
 from pipelines import warehouse
 
 # sql/synth/<step>.sql in order; only 00_params takes parameters
-STEPS = ("00_params", "01_setup", "02_actors", "03_pools", "04_pairs", "05_outs", "06_rates")
-STEPS += ("07_insert",)
+STEPS = (
+    "00_params", "01_setup", "02_actors", "03_pools", "04_pairs", "05_outs", "06_rates",
+    "07_insert",
+)  # fmt: skip
 TEMP_TABLES = (
     "synth_params", "synth_segment", "synth_pool_base", "synth_pool", "synth_pool_size",
     "synth_mix", "synth_mix_size", "synth_year", "synth_year_size", "synth_pair",
     "synth_in_rank", "synth_in_window", "synth_out", "synth_paid", "synth_scale",
-    "synth_pair_dated", "synth_out_dated", "synth_rate",
+    "synth_fx_year", "synth_fx_pair", "synth_fx_out",
 )  # fmt: skip
 TEMP_MACROS = ("synth_day", "synth_z", "synth_u", "synth_h")
 DATASET_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")

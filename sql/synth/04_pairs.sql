@@ -43,9 +43,10 @@ actors AS (
          AND d1.idx = synth_h(z.seed, 14, z.k) % z.dst_size
     LEFT JOIN synth_pool d2 ON d2.pool = z.dst_pool
          AND d2.idx = (synth_h(z.seed, 14, z.k) + 1) % z.dst_size
-)
-SELECT a.seg, a.fund_id, a.leg, a.part, a.promise, a.unit, a.k, a.seg_rows - 2 * a.unit AS rows_left,
-       a.year, a.src_pool, a.src_actor, a.dst_actor, a.dst_country, a.dst_city,
+),
+drawn AS (
+SELECT a.fund_id, a.leg, a.part, a.promise, a.k, a.seg_rows - 2 * a.unit AS rows_left,
+       a.year, a.src_actor, a.dst_actor, a.dst_country, a.dst_city,
        CASE
            WHEN a.src_pool = 'g77_gov' THEN 'south_south'
            WHEN a.src_pool = 'dac_gov' THEN 'triangular'
@@ -76,4 +77,10 @@ SELECT a.seg, a.fund_id, a.leg, a.part, a.promise, a.unit, a.k, a.seg_rows - 2 *
        0.70 + 0.25 * synth_u(a.seed, 22, a.k) AS utilisation,
        greatest(a.mean_usd * exp(CASE WHEN a.part = 'lp' THEN 0.9 ELSE 0.6 END * synth_z(a.seed, 30, a.k)
                                  - CASE WHEN a.part = 'lp' THEN 0.405 ELSE 0.18 END), 1000.0) AS own_usd
-FROM actors a LEFT JOIN country c ON c.iso3 = a.src_country;
+FROM actors a LEFT JOIN country c ON c.iso3 = a.src_country
+)
+SELECT d.* EXCLUDE (promise_date, paid_day_u, year_only),
+       CASE WHEN NOT d.year_only THEN d.promise_date END AS d0,
+       CASE WHEN NOT d.year_only THEN d.promise_date + 1 + CAST(floor(d.paid_day_u
+            * (make_date(CAST(d.year AS BIGINT), 12, 31) - d.promise_date - 1)) AS INTEGER) END AS d1
+FROM drawn d;

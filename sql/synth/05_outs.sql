@@ -57,8 +57,9 @@ timed AS (
            least(r.year + CAST(synth_u(r.seed, 44, r.k) < 0.35 AS INTEGER), r.last_year) AS disb_year,
            synth_u(r.seed, 45, r.k) < 0.45 AS exp_later
     FROM recipient r
-)
-SELECT t.seg, t.fund_id, t.part, t.unit, t.k, t.parent_k, t.year, t.disb_year,
+),
+drawn AS (
+SELECT t.fund_id, t.part, t.k, t.parent_k, t.year, t.disb_year,
        least(t.disb_year + CAST(t.exp_later AS INTEGER), t.last_year) AS exp_year,
        t.dst_actor, t.dst_country, t.dst_city,
        CASE WHEN t.parent_modality = 'triangular' AND NOT coalesce(c.is_g77, false)
@@ -75,8 +76,25 @@ SELECT t.seg, t.fund_id, t.part, t.unit, t.k, t.parent_k, t.year, t.disb_year,
        t.mean_usd * exp(0.5 * synth_z(t.seed, 50, t.k) - 0.125) AS alloc_raw,
        0.80 + 0.19 * synth_u(t.seed, 47, t.k) AS disb_share,
        0.85 + 0.14 * synth_u(t.seed, 48, t.k) AS exp_share,
-       synth_u(t.seed, 49, t.k) AS date_u
-FROM timed t LEFT JOIN country c ON c.iso3 = t.dst_country;
+       synth_u(t.seed, 51, t.k) < CASE WHEN t.year < 2000 THEN 0.3 ELSE 0.08 END AS year_only,
+       synth_day(t.year, synth_u(t.seed, 49, t.k) * 0.8) AS a_date,
+       synth_u(t.seed, 52, t.k) AS u1, synth_u(t.seed, 53, t.k) AS u2
+FROM timed t LEFT JOIN country c ON c.iso3 = t.dst_country
+),
+disb AS (
+    SELECT d.*, CASE WHEN d.disb_year = d.year
+        THEN d.a_date + CAST(floor(d.u1 * (make_date(CAST(d.year AS BIGINT), 12, 31) - d.a_date + 1)) AS INTEGER)
+        ELSE synth_day(d.disb_year, d.u1) END AS b_date
+    FROM drawn d
+)
+SELECT d.* EXCLUDE (year_only, a_date, b_date, u1, u2),
+       CASE WHEN NOT d.year_only THEN d.a_date END AS d0,
+       CASE WHEN NOT d.year_only THEN d.b_date END AS d1,
+       CASE WHEN d.year_only THEN NULL WHEN d.exp_year = d.disb_year
+            THEN d.b_date + CAST(floor(d.u2 * (make_date(CAST(d.disb_year AS BIGINT), 12, 31)
+                                               - d.b_date + 1)) AS INTEGER)
+            ELSE synth_day(d.exp_year, d.u2) END AS d2
+FROM disb d;
 
 -- paid amount of every pair unit (before the fund's calibration factor)
 CREATE OR REPLACE TEMP TABLE synth_paid AS

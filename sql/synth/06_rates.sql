@@ -1,65 +1,63 @@
--- synth step 6: the dates of every row, then exchange rates for the rows in other currencies,
--- by the rules of pipelines/fx.py: the last ECB rate on or before the date (at most 10 days
--- old), or the year's average of daily rates (at least 100 of them) for a year-only row. A
--- unit whose rows lack a rate falls back to US dollars (so before 1999 all rows are in USD).
-CREATE OR REPLACE TEMP TABLE synth_pair_dated AS
-SELECT p.*,
-       CASE WHEN NOT p.year_only THEN p.promise_date END AS d0,
-       CASE WHEN NOT p.year_only THEN p.promise_date + 1 + CAST(floor(p.paid_day_u
-            * (make_date(CAST(p.year AS BIGINT), 12, 31) - p.promise_date - 1)) AS INTEGER) END AS d1
-FROM synth_pair p;
+-- synth step 6: exchange rates for the units in other currencies, by the rules of
+-- pipelines/fx.py: the last ECB rate on or before the date (at most 10 days old), or the year's
+-- average of daily rates (at least 100 of them) for a year-only row. A unit lacking a rate for
+-- one of its rows stays in US dollars (so before 1999 every row is in USD).
+CREATE OR REPLACE TEMP TABLE synth_fx_year AS
+SELECT currency, year(rate_date) AS y, avg(usd_per_unit) AS rate, any_value(source) AS source
+FROM fx_daily GROUP BY ALL HAVING count(*) >= 100;
 
-CREATE OR REPLACE TEMP TABLE synth_out_dated AS
-WITH base AS (
-    SELECT o.*, synth_u(s.seed, 51, o.k) < CASE WHEN o.year < 2000 THEN 0.3 ELSE 0.08 END AS year_only,
-           synth_day(o.year, o.date_u * 0.8) AS a_date, synth_u(s.seed, 52, o.k) AS u1,
-           synth_u(s.seed, 53, o.k) AS u2
-    FROM synth_out o CROSS JOIN synth_params s
+CREATE OR REPLACE TEMP TABLE synth_fx_pair AS
+WITH foreign_units AS (
+    SELECT k, want_currency AS cur, year, d0, d1 FROM synth_pair WHERE want_currency <> 'USD'
 ),
-disb AS (
-    SELECT b.*, CASE WHEN b.disb_year = b.year
-        THEN b.a_date + CAST(floor(b.u1 * (make_date(CAST(b.year AS BIGINT), 12, 31) - b.a_date + 1)) AS INTEGER)
-        ELSE synth_day(b.disb_year, b.u1) END AS b_date
-    FROM base b
+day0 AS (
+    SELECT u.*, f.usd_per_unit AS x0, f.rate_date AS rd0, f.source AS s0
+    FROM foreign_units u ASOF LEFT JOIN fx_daily f ON f.currency = u.cur AND u.d0 >= f.rate_date
+),
+day1 AS (
+    SELECT u.*, f.usd_per_unit AS x1, f.rate_date AS rd1, f.source AS s1
+    FROM day0 u ASOF LEFT JOIN fx_daily f ON f.currency = u.cur AND u.d1 >= f.rate_date
+),
+picked AS (
+    SELECT u.k, u.cur, u.d0 IS NULL AS annual,
+           CASE WHEN u.d0 IS NULL THEN y.rate WHEN u.d0 - u.rd0 <= 10 THEN u.x0 END AS x0,
+           CASE WHEN u.d1 IS NULL THEN y.rate WHEN u.d1 - u.rd1 <= 10 THEN u.x1 END AS x1,
+           u.rd0, u.rd1,
+           CASE WHEN u.d0 IS NULL THEN y.source || ' (average of ' || u.year || ')' ELSE u.s0 END AS s0,
+           CASE WHEN u.d1 IS NULL THEN y.source || ' (average of ' || u.year || ')' ELSE u.s1 END AS s1
+    FROM day1 u LEFT JOIN synth_fx_year y ON u.d0 IS NULL AND y.currency = u.cur AND y.y = u.year
 )
-SELECT d.*,
-       CASE WHEN NOT d.year_only THEN d.a_date END AS d0,
-       CASE WHEN NOT d.year_only THEN d.b_date END AS d1,
-       CASE WHEN d.year_only THEN NULL WHEN d.exp_year = d.disb_year
-            THEN d.b_date + CAST(floor(d.u2 * (make_date(CAST(d.disb_year AS BIGINT), 12, 31)
-                                               - d.b_date + 1)) AS INTEGER)
-            ELSE synth_day(d.exp_year, d.u2) END AS d2
-FROM disb d;
+SELECT * FROM picked WHERE x0 IS NOT NULL AND x1 IS NOT NULL;
 
-CREATE OR REPLACE TEMP TABLE synth_rate AS
-WITH req AS (
-    SELECT k AS i, want_currency AS currency, d0 AS flow_date, year FROM synth_pair_dated
-    WHERE want_currency <> 'USD'
-    UNION ALL
-    SELECT k + 1, want_currency, d1, year FROM synth_pair_dated WHERE want_currency <> 'USD'
-    UNION ALL
-    SELECT k, want_currency, d0, year FROM synth_out_dated WHERE want_currency <> 'USD'
-    UNION ALL
-    SELECT k + 1, want_currency, d1, disb_year FROM synth_out_dated WHERE want_currency <> 'USD'
-    UNION ALL
-    SELECT k + 2, want_currency, d2, exp_year FROM synth_out_dated WHERE want_currency <> 'USD'
+CREATE OR REPLACE TEMP TABLE synth_fx_out AS
+WITH foreign_units AS (
+    SELECT k, want_currency AS cur, year, disb_year, exp_year, d0, d1, d2
+    FROM synth_out WHERE want_currency <> 'USD'
 ),
-daily AS (
-    SELECT r.i, d.usd_per_unit AS rate, d.rate_date, d.source
-    FROM (SELECT * FROM req WHERE flow_date IS NOT NULL) r
-    ASOF JOIN fx_daily d ON r.currency = d.currency AND r.flow_date >= d.rate_date
-    WHERE r.flow_date - d.rate_date <= 10
+day0 AS (
+    SELECT u.*, f.usd_per_unit AS x0, f.rate_date AS rd0, f.source AS s0
+    FROM foreign_units u ASOF LEFT JOIN fx_daily f ON f.currency = u.cur AND u.d0 >= f.rate_date
 ),
-yearly AS (
-    SELECT currency, year(rate_date) AS y, avg(usd_per_unit) AS rate, any_value(source) AS source
-    FROM fx_daily GROUP BY ALL HAVING count(*) >= 100
+day1 AS (
+    SELECT u.*, f.usd_per_unit AS x1, f.rate_date AS rd1, f.source AS s1
+    FROM day0 u ASOF LEFT JOIN fx_daily f ON f.currency = u.cur AND u.d1 >= f.rate_date
+),
+day2 AS (
+    SELECT u.*, f.usd_per_unit AS x2, f.rate_date AS rd2, f.source AS s2
+    FROM day1 u ASOF LEFT JOIN fx_daily f ON f.currency = u.cur AND u.d2 >= f.rate_date
+),
+picked AS (
+    SELECT u.k, u.cur, u.d0 IS NULL AS annual,
+           CASE WHEN u.d0 IS NULL THEN y0.rate WHEN u.d0 - u.rd0 <= 10 THEN u.x0 END AS x0,
+           CASE WHEN u.d1 IS NULL THEN y1.rate WHEN u.d1 - u.rd1 <= 10 THEN u.x1 END AS x1,
+           CASE WHEN u.d2 IS NULL THEN y2.rate WHEN u.d2 - u.rd2 <= 10 THEN u.x2 END AS x2,
+           u.rd0, u.rd1, u.rd2,
+           CASE WHEN u.d0 IS NULL THEN y0.source || ' (average of ' || u.year || ')' ELSE u.s0 END AS s0,
+           CASE WHEN u.d1 IS NULL THEN y1.source || ' (average of ' || u.disb_year || ')' ELSE u.s1 END AS s1,
+           CASE WHEN u.d2 IS NULL THEN y2.source || ' (average of ' || u.exp_year || ')' ELSE u.s2 END AS s2
+    FROM day2 u
+    LEFT JOIN synth_fx_year y0 ON u.d0 IS NULL AND y0.currency = u.cur AND y0.y = u.year
+    LEFT JOIN synth_fx_year y1 ON u.d1 IS NULL AND y1.currency = u.cur AND y1.y = u.disb_year
+    LEFT JOIN synth_fx_year y2 ON u.d2 IS NULL AND y2.currency = u.cur AND y2.y = u.exp_year
 )
-SELECT r.i, r.currency,
-       CASE WHEN r.flow_date IS NULL THEN y.rate ELSE d.rate END AS rate,
-       d.rate_date,
-       CASE WHEN r.flow_date IS NULL THEN y.source || ' (average of ' || r.year || ')'
-            ELSE d.source END AS source,
-       r.flow_date IS NULL AS annual
-FROM req r
-LEFT JOIN daily d ON d.i = r.i
-LEFT JOIN yearly y ON r.flow_date IS NULL AND y.currency = r.currency AND y.y = r.year;
+SELECT * FROM picked WHERE x0 IS NOT NULL AND x1 IS NOT NULL AND x2 IS NOT NULL;

@@ -7,25 +7,16 @@ INSERT INTO flow (flow_id, dataset, batch_id, stage, leg, modality, instrument, 
                   recipient_region_vocab, recipient_city_id, flow_date, year, amount_original,
                   currency, fx_rate, fx_date, fx_source, amount_usd, flags, description,
                   source_document_id, source_locator, is_illustrative, parent_flow_id)
-WITH pair AS (
+WITH pair_money AS (
     SELECT p.*, q.paid_raw * coalesce(sc.factor, 1.0) AS paid_usd, fu.actor_id AS fund_actor,
-           r0.rate AS rate0, r1.rate AS rate1, r0.rate_date AS rd0, r1.rate_date AS rd1,
-           r0.source AS src0, r1.source AS src1, coalesce(r0.annual, false) AS annual0,
-           coalesce(r1.annual, false) AS annual1,
-           p.want_currency <> 'USD' AND r0.rate IS NOT NULL
-               AND (r1.rate IS NOT NULL OR p.rows_left < 2) AS foreign_ok
-    FROM synth_pair_dated p
+           coalesce(x.cur, 'USD') AS cur, coalesce(x.x0, 1.0) AS x0,
+           coalesce(x.x1, x.x0, 1.0) AS x1, x.rd0, x.rd1, x.s0 AS src0, x.s1 AS src1,
+           coalesce(x.annual, false) AS annual
+    FROM synth_pair p
     JOIN synth_paid q ON q.k = p.k
     LEFT JOIN synth_scale sc ON sc.fund_id = p.fund_id
     LEFT JOIN fund fu ON fu.fund_id = p.fund_id
-    LEFT JOIN synth_rate r0 ON r0.i = p.k
-    LEFT JOIN synth_rate r1 ON r1.i = p.k + 1
-),
-pair_money AS (
-    SELECT *, CASE WHEN foreign_ok THEN want_currency ELSE 'USD' END AS cur,
-           CASE WHEN foreign_ok THEN coalesce(rate1, rate0) ELSE 1.0 END AS x1,
-           CASE WHEN foreign_ok THEN rate0 ELSE 1.0 END AS x0
-    FROM pair
+    LEFT JOIN synth_fx_pair x ON x.k = p.k
 ),
 pair_amounts AS (
     SELECT *, round(paid_usd / x1, 2) AS paid_orig,
@@ -43,26 +34,20 @@ pair_rows AS (
            CASE r.r WHEN 0 THEN a.x0 ELSE a.x1 END AS rate,
            CASE WHEN a.cur = 'USD' THEN NULL WHEN r.r = 0 THEN a.rd0 ELSE a.rd1 END AS rate_date,
            CASE WHEN a.cur = 'USD' THEN 'US dollar' WHEN r.r = 0 THEN a.src0 ELSE a.src1 END AS fx_source,
-           a.cur <> 'USD' AND CASE r.r WHEN 0 THEN a.annual0 ELSE a.annual1 END AS annual,
+           a.annual,
            CAST(NULL AS BIGINT) AS parent_i
     FROM pair_amounts a CROSS JOIN (VALUES (0), (1)) r(r)
     WHERE r.r < a.rows_left
 ),
 outs AS (
     SELECT o.*, coalesce(sc.factor, 1.0) AS factor, fu.actor_id AS fund_actor,
-           r0.rate AS rate0, r1.rate AS rate1, r2.rate AS rate2,
-           r0.rate_date AS rd0, r1.rate_date AS rd1, r2.rate_date AS rd2,
-           r0.source AS src0, r1.source AS src1, r2.source AS src2,
-           coalesce(r0.annual, false) AS annual0, coalesce(r1.annual, false) AS annual1,
-           coalesce(r2.annual, false) AS annual2,
-           o.want_currency <> 'USD' AND r0.rate IS NOT NULL AND r1.rate IS NOT NULL
-               AND r2.rate IS NOT NULL AS foreign_ok
-    FROM synth_out_dated o
+           x.cur IS NOT NULL AS foreign_ok, coalesce(x.cur, 'USD') AS cur,
+           x.x0 AS rate0, x.x1 AS rate1, x.x2 AS rate2, x.rd0, x.rd1, x.rd2,
+           x.s0 AS src0, x.s1 AS src1, x.s2 AS src2, coalesce(x.annual, false) AS annual
+    FROM synth_out o
     LEFT JOIN synth_scale sc ON sc.fund_id = o.fund_id
     LEFT JOIN fund fu ON fu.fund_id = o.fund_id
-    LEFT JOIN synth_rate r0 ON r0.i = o.k
-    LEFT JOIN synth_rate r1 ON r1.i = o.k + 1
-    LEFT JOIN synth_rate r2 ON r2.i = o.k + 2
+    LEFT JOIN synth_fx_out x ON x.k = o.k
 ),
 out_rows AS (
     SELECT o.k + r.r AS i, o.fund_id, 'out' AS leg, o.modality, o.instrument, o.fund_actor AS src,
@@ -70,7 +55,7 @@ out_rows AS (
            CASE r.r WHEN 0 THEN 'allocation' WHEN 1 THEN 'disbursement' ELSE 'expenditure' END AS stage,
            CASE r.r WHEN 0 THEN o.d0 WHEN 1 THEN o.d1 ELSE o.d2 END AS flow_date,
            CASE r.r WHEN 0 THEN o.year WHEN 1 THEN o.disb_year ELSE o.exp_year END AS year,
-           CASE WHEN o.foreign_ok THEN o.want_currency ELSE 'USD' END AS cur,
+           o.cur,
            o.alloc_raw * o.factor * CASE r.r WHEN 0 THEN 1.0 WHEN 1 THEN o.disb_share
                                          ELSE o.disb_share * o.exp_share END AS usd,
            CASE WHEN NOT o.foreign_ok THEN 1.0 WHEN r.r = 0 THEN o.rate0
@@ -79,8 +64,7 @@ out_rows AS (
                 WHEN r.r = 1 THEN o.rd1 ELSE o.rd2 END AS rate_date,
            CASE WHEN NOT o.foreign_ok THEN 'US dollar' WHEN r.r = 0 THEN o.src0
                 WHEN r.r = 1 THEN o.src1 ELSE o.src2 END AS fx_source,
-           o.foreign_ok AND CASE r.r WHEN 0 THEN o.annual0 WHEN 1 THEN o.annual1
-                                     ELSE o.annual2 END AS annual,
+           o.annual,
            o.parent_k + 1 AS parent_i
     FROM outs o CROSS JOIN (VALUES (0), (1), (2)) r(r)
 ),
