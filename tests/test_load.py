@@ -125,8 +125,10 @@ def test_formula_text_in_a_name_is_rejected_and_in_a_description_kept_as_text(bu
     (report,) = load.load_files(built_copy, [BAD / "formula_text.csv"])
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 2, 1)
     assert report.rejects.iloc[0][["row", "column", "reason_code"]].tolist() == [
-        2, "contributor", "formula_text",
-    ]  # fmt: skip
+        2,
+        "contributor",
+        "formula_text",
+    ]
     kept = rows(
         built_copy,
         "SELECT description FROM flow WHERE batch_id = $b AND description LIKE '=%'",
@@ -147,18 +149,27 @@ def test_formula_text_in_a_name_is_rejected_and_in_a_description_kept_as_text(bu
 def test_negative_and_huge_amounts_are_kept_and_flagged(built_copy, name, amount, flags):
     (report,) = load.load_files(built_copy, [BAD / name])
     assert (report.rows_loaded, report.rows_rejected) == (1, 0)
-    got = rows(built_copy, "SELECT amount_original, amount_usd, flags FROM flow WHERE batch_id = $b",
-               b=report.batch_id)  # fmt: skip
-    assert float(got[0][0]) == amount and float(got[0][1]) == amount
+    got = rows(
+        built_copy,
+        "SELECT amount_original, amount_usd, flags FROM flow WHERE batch_id = $b",
+        b=report.batch_id,
+    )
+    assert float(got[0][0]) == amount
+    assert float(got[0][1]) == amount
     assert got[0][2] == flags
 
 
 def test_a_year_only_date_uses_the_annual_average_rate(built_copy):
     (report,) = load.load_files(built_copy, [BAD / "year_only.csv"])
-    got = rows(built_copy, "SELECT flow_date, year, fx_rate, flags FROM flow WHERE batch_id = $b",
-               b=report.batch_id)  # fmt: skip
-    average = rows(built_copy, "SELECT avg(usd_per_unit) FROM fx_daily "
-                   "WHERE currency = 'EUR' AND year(rate_date) = 2019")[0][0]  # fmt: skip
+    got = rows(
+        built_copy,
+        "SELECT flow_date, year, fx_rate, flags FROM flow WHERE batch_id = $b",
+        b=report.batch_id,
+    )
+    average = rows(
+        built_copy,
+        "SELECT avg(usd_per_unit) FROM fx_daily WHERE currency = 'EUR' AND year(rate_date) = 2019",
+    )[0][0]
     assert got[0][:2] == (None, 2019)
     assert got[0][2] == pytest.approx(average)
     assert sorted(got[0][3]) == ["fx_annual_average", "year_only_date"]
@@ -167,8 +178,11 @@ def test_a_year_only_date_uses_the_annual_average_rate(built_copy):
 def test_semicolons_and_decimal_commas_are_detected(built_copy):
     (report,) = load.load_files(built_copy, [BAD / "semicolon_decimal_comma.csv"])
     assert report.rows_loaded == 2
-    got = rows(built_copy, "SELECT amount_original FROM flow WHERE batch_id = $b ORDER BY 1",
-               b=report.batch_id)  # fmt: skip
+    got = rows(
+        built_copy,
+        "SELECT amount_original FROM flow WHERE batch_id = $b ORDER BY 1",
+        b=report.batch_id,
+    )
     assert [float(r[0]) for r in got] == [10.5, 1234.5]
 
 
@@ -187,10 +201,14 @@ def test_tabs_bom_and_windows_1252_accents_are_read(built_copy, tmp_path):
     reports = load.load_files(built_copy, [BAD / "tab_delimited.csv", bom, latin])
     assert [r.rows_loaded for r in reports] == [1, 1, 1]
     assert "read as Windows-1252 (not valid UTF-8)" in reports[2].notes
-    got = rows(built_copy, "SELECT amount_original, recipient_country_iso3, destination_actor_id, "
-               "description FROM flow WHERE dataset = 'main' ORDER BY amount_original")  # fmt: skip
+    got = rows(
+        built_copy,
+        "SELECT amount_original, recipient_country_iso3, destination_actor_id, "
+        "description FROM flow WHERE dataset = 'main' ORDER BY amount_original",
+    )
     assert [(float(a), c) for a, c, _d, _e in got] == [(7.0, "SEN"), (8.0, "TGO"), (1000.0, "SEN")]
-    assert got[1][2] == "city-lome" and got[1][3] == "\u20ac accents"
+    assert got[1][2] == "city-lome"
+    assert got[1][3] == "\u20ac accents"
 
 
 def test_an_xlsx_title_row_above_the_header_is_skipped(built_copy, tmp_path):
@@ -200,14 +218,35 @@ def test_an_xlsx_title_row_above_the_header_is_skipped(built_copy, tmp_path):
     sheet = book.active
     sheet.append(["Funding flows of our city, 2024"])
     sheet.append(HEADER.strip().split(","))
-    sheet.append(["2024-05-02", "paid", "Lyon", None, None, None, "Bamako", None, None, None,
-                  "grant", 1500.25, "EUR", "=HYPERLINK(\"x\")", "our-file.xlsx"])  # fmt: skip
+    sheet.append(
+        [
+            "2024-05-02",
+            "paid",
+            "Lyon",
+            None,
+            None,
+            None,
+            "Bamako",
+            None,
+            None,
+            None,
+            "grant",
+            1500.25,
+            "EUR",
+            '=HYPERLINK("x")',
+            "our-file.xlsx",
+        ]
+    )
     path = tmp_path / "titled.xlsx"
     book.save(path)
     (report,) = load.load_files(built_copy, [path])
     assert report.notes == ["skipped 1 row(s) above the header"]
-    got = rows(built_copy, "SELECT source_locator, amount_original, modality, description "
-               "FROM flow WHERE batch_id = $b", b=report.batch_id)  # fmt: skip
+    got = rows(
+        built_copy,
+        "SELECT source_locator, amount_original, modality, description "
+        "FROM flow WHERE batch_id = $b",
+        b=report.batch_id,
+    )
     assert got == [("titled.xlsx:1", pytest.approx(1500.25), "city_to_city", '=HYPERLINK("x")')]
 
 
@@ -225,10 +264,15 @@ def test_the_same_file_twice_changes_nothing(built_copy):
 def test_replace_swaps_the_earlier_batch_of_the_same_file_name(built_copy, tmp_path):
     path = write(tmp_path, "ours.csv", "2024-01-01,paid,India,,,,Dakar,,,,,100,USD,,x\n")
     (first,) = load.load_files(built_copy, [path])
-    write(tmp_path, "ours.csv", "2024-01-01,paid,India,,,,Dakar,,,,,100,USD,,x\n"
-          "2024-01-02,paid,India,,,,Dakar,,,,,200,USD,,x\n")  # fmt: skip
+    write(
+        tmp_path,
+        "ours.csv",
+        "2024-01-01,paid,India,,,,Dakar,,,,,100,USD,,x\n"
+        "2024-01-02,paid,India,,,,Dakar,,,,,200,USD,,x\n",
+    )
     (second,) = load.load_files(built_copy, [path], replace=True)
-    assert second.status == "loaded" and first.batch_id in second.message
+    assert second.status == "loaded"
+    assert first.batch_id in second.message
     got = rows(built_copy, "SELECT batch_id, count(*) FROM flow WHERE dataset = 'main' GROUP BY 1")
     assert got == [(second.batch_id, 2)]
 
@@ -238,64 +282,108 @@ def test_strict_loads_nothing_when_a_row_would_be_rejected(built_copy):
     good, bad = load.load_files(
         built_copy, [REPO / "data/samples/template.csv", BAD / "bad_date.csv"], strict=True
     )
-    assert bad.status == "strict_rejected" and bad.rows_rejected == 1
-    assert good.status == "refused" and "--strict" in good.message
+    assert bad.status == "strict_rejected"
+    assert bad.rows_rejected == 1
+    assert good.status == "refused"
+    assert "--strict" in good.message
     assert digest(built_copy) == before
 
 
 def test_a_row_through_a_fund_becomes_two_chained_legs(built_copy, tmp_path):
-    path = write(tmp_path, "legs.csv", "2023-09-15,paid,Ville de Lyon,,,cities_fund,Bamako,,,,,100,EUR,,x\n"
-                 "2024-06-01,allocation,PGTF,,,pgtf,Burkina Faso,government,BFA,,,50,USD,,x\n"
-                 "2024-03-15,paid,India,,,pgtf,,,,,,25,USD,,x\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "legs.csv",
+        "2023-09-15,paid,Ville de Lyon,,,cities_fund,Bamako,,,,,100,EUR,,x\n"
+        "2024-06-01,allocation,PGTF,,,pgtf,Burkina Faso,government,BFA,,,50,USD,,x\n"
+        "2024-03-15,paid,India,,,pgtf,,,,,,25,USD,,x\n",
+    )
     (report,) = load.load_files(built_copy, [path])
     assert (report.rows_read, report.rows_loaded) == (3, 3)
-    got = rows(built_copy, "SELECT split_part(source_locator, ':', 2), leg, source_actor_id, "
-               "destination_actor_id, fund_id, parent_flow_id IS NOT NULL, modality FROM flow "
-               "WHERE batch_id = $b ORDER BY 1, leg", b=report.batch_id)  # fmt: skip
+    got = rows(
+        built_copy,
+        "SELECT split_part(source_locator, ':', 2), leg, source_actor_id, "
+        "destination_actor_id, fund_id, parent_flow_id IS NOT NULL, modality FROM flow "
+        "WHERE batch_id = $b ORDER BY 1, leg",
+        b=report.batch_id,
+    )
     assert got == [
         ("1", "in", "city-lyon", "fund-cities_fund", "cities_fund", False, "city_to_city"),
         ("1", "out", "fund-cities_fund", "city-bamako", "cities_fund", True, "city_to_city"),
         ("2", "out", "fund-pgtf", "gov-bfa", "pgtf", False, "south_south"),
         ("3", "in", "gov-ind", "fund-pgtf", "pgtf", False, "south_south"),
     ]
-    parent = rows(built_copy, "SELECT p.leg FROM flow o JOIN flow p ON p.flow_id = o.parent_flow_id "
-                  "WHERE o.batch_id = $b", b=report.batch_id)  # fmt: skip
+    parent = rows(
+        built_copy,
+        "SELECT p.leg FROM flow o JOIN flow p ON p.flow_id = o.parent_flow_id "
+        "WHERE o.batch_id = $b",
+        b=report.batch_id,
+    )
     assert parent == [("in",)]
 
 
 def test_modality_is_derived_by_the_documented_rules(built_copy, tmp_path):
-    path = write(tmp_path, "modality.csv",
-                 "2024-01-01,paid,Belgium,,,,Kinshasa,,,,,1,USD,,x\n"
-                 "2024-01-01,paid,China,,,,Sénégal,,,,,2,USD,,x\n"
-                 "2024-01-01,paid,Belgium,,,unfssc,Mali,,MLI,,,3,USD,,x\n"
-                 "2024-01-01,paid,Acme Ltd,company,FRA,,Dakar,,,,,4,USD,,x\n"
-                 "2024-01-01,paid,UNDP,,,,Dakar,,,,,5,USD,,x\n"
-                 "2024-01-01,paid,China,,,,Belgium,,,north_south,,6,USD,,x\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "modality.csv",
+        "2024-01-01,paid,Belgium,,,,Kinshasa,,,,,1,USD,,x\n"
+        "2024-01-01,paid,China,,,,Sénégal,,,,,2,USD,,x\n"
+        "2024-01-01,paid,Belgium,,,unfssc,Mali,,MLI,,,3,USD,,x\n"
+        "2024-01-01,paid,Acme Ltd,company,FRA,,Dakar,,,,,4,USD,,x\n"
+        "2024-01-01,paid,UNDP,,,,Dakar,,,,,5,USD,,x\n"
+        "2024-01-01,paid,China,,,,Belgium,,,north_south,,6,USD,,x\n",
+    )
     (report,) = load.load_files(built_copy, [path])
-    got = rows(built_copy, "SELECT CAST(amount_original AS INTEGER), leg, modality FROM flow "
-               "WHERE batch_id = $b ORDER BY 1, leg", b=report.batch_id)  # fmt: skip
-    assert got == [(1, "direct", "north_south"), (2, "direct", "south_south"),
-                   (3, "in", "triangular"), (3, "out", "triangular"),
-                   (4, "direct", "local_private"), (5, "direct", "multilateral"),
-                   (6, "direct", "north_south")]  # fmt: skip
+    got = rows(
+        built_copy,
+        "SELECT CAST(amount_original AS INTEGER), leg, modality FROM flow "
+        "WHERE batch_id = $b ORDER BY 1, leg",
+        b=report.batch_id,
+    )
+    assert got == [
+        (1, "direct", "north_south"),
+        (2, "direct", "south_south"),
+        (3, "in", "triangular"),
+        (3, "out", "triangular"),
+        (4, "direct", "local_private"),
+        (5, "direct", "multilateral"),
+        (6, "direct", "north_south"),
+    ]
 
 
 def test_a_new_actor_and_a_new_source_are_created_for_review(built_copy, tmp_path):
-    path = write(tmp_path, "new.csv", "2024-01-10,paid,Fondation Exemple,foundation,France,,Lomé,,,,,9,EUR,,our-report.pdf\n"
-                 "2024-01-11,paid,fondation exemple,,,,Lomé,,,,,9,EUR,,A/RES/58/220\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "new.csv",
+        "2024-01-10,paid,Fondation Exemple,foundation,France,,Lomé,,,,,9,EUR,,our-report.pdf\n"
+        "2024-01-11,paid,fondation exemple,,,,Lomé,,,,,9,EUR,,A/RES/58/220\n",
+    )
     (report,) = load.load_files(built_copy, [path])
     assert report.rows_loaded == 2
-    actor = rows(built_copy, "SELECT actor_id, name, kind, country_iso3, origin, needs_review FROM actor "
-                 "WHERE origin = $b", b=report.batch_id)  # fmt: skip
+    actor = rows(
+        built_copy,
+        "SELECT actor_id, name, kind, country_iso3, origin, needs_review FROM actor "
+        "WHERE origin = $b",
+        b=report.batch_id,
+    )
     assert [a[1:] for a in actor] == [
         ("Fondation Exemple", "foundation", "FRA", report.batch_id, True)
     ]
-    flows = rows(built_copy, "SELECT source_actor_id, source_document_id, source_locator FROM flow "
-                 "WHERE batch_id = $b ORDER BY source_locator", b=report.batch_id)  # fmt: skip
+    flows = rows(
+        built_copy,
+        "SELECT source_actor_id, source_document_id, source_locator FROM flow "
+        "WHERE batch_id = $b ORDER BY source_locator",
+        b=report.batch_id,
+    )
     assert {f[0] for f in flows} == {actor[0][0]}
-    assert flows[0][2] == "new.csv:1" and flows[1][2] == "new.csv:2"
-    docs = rows(built_copy, "SELECT source_document_id, title, batch_id FROM source_document "
-                "WHERE source_document_id IN ($a, $b)", a=flows[0][1], b=flows[1][1])  # fmt: skip
+    assert flows[0][2] == "new.csv:1"
+    assert flows[1][2] == "new.csv:2"
+    docs = rows(
+        built_copy,
+        "SELECT source_document_id, title, batch_id FROM source_document "
+        "WHERE source_document_id IN ($a, $b)",
+        a=flows[0][1],
+        b=flows[1][1],
+    )
     titles = {d[1]: d[2] for d in docs}
     assert titles["our-report.pdf"] == report.batch_id
     assert any(t != "our-report.pdf" and batch is None for t, batch in titles.items())
@@ -310,10 +398,14 @@ def test_deleting_a_batch_removes_what_it_created(built_copy, tmp_path):
     (report,) = load.load_files(built_copy, [path])
     removed = batches.delete_batch(built_copy, report.batch_id)
     assert removed == 1
-    left = rows(built_copy, "SELECT (SELECT count(*) FROM flow WHERE batch_id = $b), "
-                "(SELECT count(*) FROM actor WHERE origin = $b), "
-                "(SELECT count(*) FROM source_document WHERE batch_id = $b), "
-                "(SELECT count(*) FROM load_batch WHERE batch_id = $b)", b=report.batch_id)  # fmt: skip
+    left = rows(
+        built_copy,
+        "SELECT (SELECT count(*) FROM flow WHERE batch_id = $b), "
+        "(SELECT count(*) FROM actor WHERE origin = $b), "
+        "(SELECT count(*) FROM source_document WHERE batch_id = $b), "
+        "(SELECT count(*) FROM load_batch WHERE batch_id = $b)",
+        b=report.batch_id,
+    )
     assert left == [(0, 0, 0, 0)]
     bundled = rows(built_copy, "SELECT batch_id FROM load_batch WHERE is_bundled LIMIT 1")[0][0]
     with pytest.raises(batches.BatchError, match="bundled"):
@@ -362,8 +454,12 @@ print(con.execute("SELECT count(*) FROM flow WHERE dataset = 'main'").fetchone()
 def test_a_load_succeeds_while_another_process_reads_the_warehouse(built_copy):
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(built_copy)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-    )  # fmt: skip
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
     try:
         assert reader.stdout.readline().strip() == "0"
         (report,) = load.load_files(built_copy, [REPO / "data/samples/template.csv"])
