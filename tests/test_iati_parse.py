@@ -289,3 +289,21 @@ def test_the_bundled_sample_file_parses_without_rejects():
     parsed = iati.parse(sample)
     assert (parsed.rows_read, len(parsed.candidates), len(parsed.rejects)) == (6, 10, 0)
     assert set(parsed.candidates["stage"]) == {"paid", "commitment", "disbursement", "expenditure"}
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [("2021-05-03", "2021-05-03"), ("2021-05-03Z", "2021-05-03"),
+     ("2021-05-03+02:00", "2021-05-03"), ("2021-05-03T10:00:00", "2021-05-03")],
+)  # fmt: skip
+def test_dates_with_time_zone_or_time_keep_the_calendar_date(tmp_path, written, kept):
+    one = tmp_path / "one.xml"
+    one.write_text(
+        '<iati-activities version="2.03"><iati-activity default-currency="USD">'
+        "<iati-identifier>XX-1</iati-identifier>"
+        '<reporting-org ref="XX" type="10"><narrative>R</narrative></reporting-org>'
+        f'<transaction><transaction-type code="3"/><transaction-date iso-date="{written}"/>'
+        "<value>5</value></transaction></iati-activity></iati-activities>",
+        encoding="utf-8",
+    )
+    assert iati.parse(one).candidates["date_text"].tolist() == [kept]

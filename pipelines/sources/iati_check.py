@@ -25,7 +25,8 @@ STAGE_LEG = {
 }
 AMOUNT_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 PLAIN_RE = re.compile(r"-?\d+(\.\d+)?")
-DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})([T ].*)?")
+# xsd:date (optionally with a time zone) or a datetime; only the calendar date is kept
+DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})([T ].*|Z|[+-]\d{2}:\d{2})?")
 
 
 @dataclass(slots=True)
