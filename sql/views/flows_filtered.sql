@@ -11,16 +11,19 @@
 --   date; NULL when the flow has no USD amount or the display currency has no rate then).
 --   Illustrative rows are kept only when the dataset is illustrative (and real rows only when
 --   it is not): they never share a total.
-CREATE OR REPLACE VIEW fx_year AS
-SELECT currency, year(rate_date) AS year, avg(usd_per_unit) AS usd_per_unit
-FROM fx_daily GROUP BY ALL;
-
 CREATE OR REPLACE MACRO flows_filtered(
     p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
     p_contributors, p_countries, p_regions, p_statuses, p_currency
 ) AS TABLE
-WITH base AS (
-    SELECT e.*, p_currency AS display_currency, coalesce(e.flow_date, make_date(e.year, 7, 1)) AS rate_on
+WITH rates AS (         -- only the display currency's rates (none for USD)
+    SELECT rate_date, usd_per_unit FROM fx_daily WHERE currency = p_currency
+),
+year_rates AS (
+    SELECT year(rate_date) AS year, avg(usd_per_unit) AS usd_per_unit FROM rates GROUP BY ALL
+),
+base AS (
+    SELECT e.*, p_currency AS display_currency,
+           coalesce(e.flow_date, make_date(e.year, 7, 1)) AS rate_on
     FROM flows_enriched AS e
     WHERE e.dataset = p_dataset
       AND e.is_illustrative = coalesce(
@@ -46,5 +49,5 @@ SELECT b.*,
             WHEN b.flow_date IS NULL THEN b.amount_usd::DOUBLE / y.usd_per_unit
             ELSE b.amount_usd::DOUBLE / d.usd_per_unit END AS amount
 FROM base AS b
-ASOF LEFT JOIN fx_daily AS d ON d.currency = b.display_currency AND b.rate_on >= d.rate_date
-LEFT JOIN fx_year AS y ON y.currency = b.display_currency AND y.year = b.year;
+ASOF LEFT JOIN rates AS d ON b.rate_on >= d.rate_date
+LEFT JOIN year_rates AS y ON y.year = b.year;
