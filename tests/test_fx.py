@@ -50,7 +50,8 @@ def test_the_ecb_history_becomes_usd_per_unit_including_the_euro(rates):
     assert got["GBP"] == pytest.approx(1.0389 / 0.82918)
     assert got["JPY"] == pytest.approx(1.0389 / 163.06)
     assert "USD" not in got
-    assert str(span[0]) == "1999-01-04" and span[1] >= 40
+    assert str(span[0]) == "1999-01-04"
+    assert span[1] >= 40
 
 
 def test_a_weekend_uses_the_last_earlier_rate_without_a_flag(rates):
@@ -93,11 +94,15 @@ def test_user_rates_take_precedence_and_usd_is_one(rates):
             ("USD", "1985-01-01", 1985, 7.0),
         ],
     )
-    assert out["fx_rate"].tolist()[0] == 2.0 and out["fx_flags"].iloc[0] == ["fx_user_rate"]
+    assert out["fx_rate"].tolist()[0] == 2.0
+    assert out["fx_flags"].iloc[0] == ["fx_user_rate"]
     assert out["fx_source"].iloc[0] == "my EUR"
-    assert out["fx_flags"].iloc[1] == [] and out["fx_rate"].iloc[1] < 1.2
-    assert out["amount_usd"].iloc[2] == 7.5 and out["fx_flags"].iloc[2] == ["fx_user_rate"]
-    assert out["amount_usd"].iloc[3] == 7.0 and out["fx_flags"].iloc[3] == []
+    assert out["fx_flags"].iloc[1] == []
+    assert out["fx_rate"].iloc[1] < 1.2
+    assert out["amount_usd"].iloc[2] == 7.5
+    assert out["fx_flags"].iloc[2] == ["fx_user_rate"]
+    assert out["amount_usd"].iloc[3] == 7.0
+    assert out["fx_flags"].iloc[3] == []
 
 
 def test_no_rate_leaves_usd_empty_and_flags_the_row(rates):
@@ -111,7 +116,8 @@ def test_a_user_rates_file_is_loaded_and_bad_files_are_refused(rates, tmp_path):
     good.write_text("currency,date,usd_per_unit,source\nmnt,2020,0.00035,central bank\n")
     assert fx.load_user_rates(rates, good) == 1
     out = convert(rates, [("MNT", "2020-03-01", 2020, 1000.0)])
-    assert out["amount_usd"].iloc[0] == 0.35 and out["fx_flags"].iloc[0] == ["fx_user_rate"]
+    assert out["amount_usd"].iloc[0] == 0.35
+    assert out["fx_flags"].iloc[0] == ["fx_user_rate"]
     bad = tmp_path / "bad.csv"
     bad.write_text("currency,date,usd_per_unit,source\nMNT,someday,0.1,x\n")
     with pytest.raises(fx.RatesFileError, match="line 2"):

@@ -113,7 +113,8 @@ def test_the_first_failing_check_names_its_column_and_value(empty_warehouse):
     got = list(zip(out["reason_code"], out["column_name"], out["value"], strict=True))
     assert got[0][:2] == ("missing_value", "source")
     assert got[1] == ("formula_text", "contributor", "@evil")
-    assert pd.isna(got[2][0]) and out["stage"].iloc[2] == "pledge"
+    assert pd.isna(got[2][0])
+    assert out["stage"].iloc[2] == "pledge"
     assert out["currency"].iloc[2] == "EUR"
     assert got[3] == ("unknown_currency", "currency", "ABC")
     assert got[4] == ("unknown_instrument", "instrument", "gift")
