@@ -96,15 +96,14 @@ def _find_header_csv(text: str, path: Path) -> tuple[int, str, list[str]]:
 
 def _read_csv(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
     raw = path.read_bytes()
-    if not raw.strip(b" \t\r\n\ufeff\xef\xbb\xbf"):
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnusableFile(f"{path.name}: the file is empty")
     text, encoding = _decode(raw)
     skip, delim, names = _find_header_csv(text, path)
     notes = _check_header(names, path)
     body = text.split("\n", skip + 1)[skip + 1 :]
-    if not body or not body[0].strip(" \t\r\n,;"):
-        if not any(line.strip(" \t\r,;") for line in (body[0] if body else "").split("\n")):
-            raise UnusableFile(f"{path.name}: no data rows under the header")
+    if not body or not body[0].strip(" \t\r\n,;"):  # only blank lines or empty cells
+        raise UnusableFile(f"{path.name}: no data rows under the header")
     if encoding != "utf-8":
         notes.append("read as Windows-1252 (not valid UTF-8)")
     if skip:
