@@ -307,3 +307,15 @@ def test_dates_with_time_zone_or_time_keep_the_calendar_date(tmp_path, written, 
         encoding="utf-8",
     )
     assert iati.parse(one).candidates["date_text"].tolist() == [kept]
+
+
+def test_streamed_chunks_add_up_to_the_parsed_file():
+    whole = iati.parse(FIXTURES / "rules.xml")
+    stream = iati.IatiStream(FIXTURES / "rules.xml", chunk_rows=4)
+    chunks = list(stream)
+    assert [len(c) for c in chunks] == [4, 4, 4, 4]
+    joined = pd.concat(chunks, ignore_index=True)
+    pd.testing.assert_frame_equal(joined, whole.candidates)
+    parsed = stream.parsed(joined)
+    assert parsed.rows_read == whole.rows_read
+    assert parsed.notes == whole.notes

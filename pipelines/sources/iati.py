@@ -10,88 +10,31 @@ Mapping rules: ``iati_rows`` (actors, fund), ``iati_split`` (percentages), ``iat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from pipelines import warehouse
-from pipelines.candidates import (
-    CANDIDATE_COLUMNS,
-    REJECT_COLUMNS,
-    ParsedFile,
-    empty_candidates,
-    empty_rejects,
-)
+from pipelines.candidates import REJECT_COLUMNS, ParsedFile, empty_rejects
 from pipelines.sources.iati_activity import Activity, read_activity
 from pipelines.sources.iati_check import check
-from pipelines.sources.iati_rows import COLUMNS, emit
+from pipelines.sources.iati_frame import Chunker, concat
+from pipelines.sources.iati_rows import emit
 from pipelines.sources.iati_xml import activities, sniff
 
 Progress = Callable[[int, int], None]
 MAX_NAMED_CONFLICTS = 20
-
-
-class _Columns:
-    """Candidate rows gathered as tuples, turned into Arrow-backed columns every CHUNK rows.
-
-    Empty text becomes a missing value (NaN in the ``str`` columns), as the loader expects.
-    """
-
-    CHUNK = 50_000
-
-    def __init__(self) -> None:
-        self.rows: list[tuple] = []
-        self.chunks: list[list] = [[] for _ in COLUMNS]
-        self.count = 0
-
-    def add(self, row: tuple) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= self.CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        transposed = zip(*self.rows, strict=False)  # equal lengths by construction
-        for index, (name, values) in enumerate(zip(COLUMNS, transposed, strict=True)):
-            kind = CANDIDATE_COLUMNS[name]
-            if kind == "str":
-                chunk = pa.array([v or None for v in values], type=pa.large_string())
-            elif kind == "object":
-                chunk = [list(v) for v in values]
-            else:
-                chunk = np.asarray(values, dtype=kind)
-            self.chunks[index].append(chunk)
-        self.count += len(self.rows)
-        self.rows = []
-
-    def frame(self) -> pd.DataFrame:
-        self.flush()
-        if not self.count:
-            return empty_candidates()
-        data = {}
-        for name, chunks in zip(COLUMNS, self.chunks, strict=True):
-            kind = CANDIDATE_COLUMNS[name]
-            if kind == "str":
-                data[name] = pd.Series(pa.chunked_array(chunks), dtype="str")
-            elif kind == "object":
-                data[name] = pd.Series([v for chunk in chunks for v in chunk], dtype="object")
-            else:
-                data[name] = pd.Series(np.concatenate(chunks), dtype=kind)
-            chunks.clear()
-        return pd.DataFrame(data)
+CHUNK_ROWS = 50_000
 
 
 class _Collector:
     """Candidates, rejects and the running transaction number of one file."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, chunk_rows: int) -> None:
         self.source = source
-        self.columns = _Columns()
+        self.columns = Chunker(chunk_rows)
         self.rejects: list[tuple] = []
         self.row_number = 0
         self.seen: set[str] = set()
@@ -159,25 +102,53 @@ def conflicts_for(file_name: str, activity_ids: list[str]):
     return conflicts
 
 
+class IatiStream:
+    """One IATI file's candidates in chunks of about ``chunk_rows`` rows (flat memory).
+
+    Iterate to get the candidate frames; afterwards ``parsed(candidates)`` gives the
+    ``ParsedFile`` (rejects, rows_read, notes, conflicts) around whatever the caller kept.
+    ``sniff`` runs at once, so an unusable file raises ``UnusableFile`` before any chunk.
+    """
+
+    def __init__(
+        self, path: Path, progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS
+    ) -> None:
+        self.path = Path(path)
+        self.kind = sniff(self.path)
+        self.progress = progress
+        self.out = _Collector(self.path.name, chunk_rows)
+        self.activity_ids: set[str] = set()
+
+    def _taken(self) -> Iterator[pd.DataFrame]:
+        for frame in self.out.columns.take():
+            self.activity_ids.update(frame["iati_activity_id"].dropna().unique())
+            yield frame
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        for index, element in enumerate(activities(self.path, self.progress), start=1):
+            self.out.activity(read_activity(element), index)
+            if self.out.columns.ready:
+                yield from self._taken()
+        self.out.columns.flush()
+        yield from self._taken()
+
+    def parsed(self, candidates: pd.DataFrame) -> ParsedFile:
+        out, kind = self.out, self.kind
+        notes = [kind.note] if kind.note else []
+        counted = f"{out.row_number} transactions in {out.activities} activities"
+        notes.append(f"IATI {kind.version}: {counted}")
+        return ParsedFile(
+            path=self.path,
+            format="iati",
+            candidates=candidates,
+            rejects=out.reject_frame(),
+            rows_read=out.row_number,
+            notes=notes,
+            conflicts=conflicts_for(self.path.name, sorted(self.activity_ids)),
+        )
+
+
 def parse(path: Path, progress: Progress | None = None) -> ParsedFile:
     """Parse one IATI activity file into candidates and rejects (``UnusableFile`` if unreadable)."""
-    path = Path(path)
-    kind = sniff(path)
-    out = _Collector(path.name)
-    for index, element in enumerate(activities(path, progress), start=1):
-        out.activity(read_activity(element), index)
-    candidates = out.columns.frame()
-    ids = sorted(set(candidates["iati_activity_id"].dropna().unique()))
-    notes = [kind.note] if kind.note else []
-    notes.append(
-        f"IATI {kind.version}: {out.row_number} transactions in {out.activities} activities"
-    )
-    return ParsedFile(
-        path=path,
-        format="iati",
-        candidates=candidates,
-        rejects=out.reject_frame(),
-        rows_read=out.row_number,
-        notes=notes,
-        conflicts=conflicts_for(path.name, ids),
-    )
+    stream = IatiStream(path, progress)
+    return stream.parsed(concat(list(stream)))
