@@ -66,8 +66,7 @@ SELECT
     CASE WHEN leg = 'in' AND has_out THEN NULL ELSE r_iso3 END AS recipient_country_iso3,
     recipient_region, recipient_region_vocab,
     flow_date, year, year_only,
-    CAST(round(amount * CAST(coalesce(split_share, 1.0) AS DECIMAL(18, 12)), 6) AS DECIMAL(38, 6))
-        AS amount_original,
+    amount AS amount_original,  -- a split candidate carries its own share of the amount
     currency_v AS currency,
     description, source, source_locator,
     CASE WHEN leg = 'out' AND has_in AND has_out THEN $batch || '-' || row_number || '-0' END
