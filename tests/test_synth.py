@@ -41,11 +41,13 @@ COUNTRIES = [
     ("UKR", "Ukraine", "Europe", "UAH", False, False, False),
     ("MNE", "Montenegro", "Europe", "EUR", False, False, False),
 ]
-CITIES = [
-    ("lyon", "Lyon", "FRA"), ("geneva", "Geneva", "CHE"), ("bamako", "Bamako", "MLI"),
-    ("ouagadougou", "Ouagadougou", "BFA"), ("dakar", "Dakar", "SEN"),
-    ("cotonou", "Cotonou", "BEN"), ("kigali", "Kigali", "RWA"), ("brussels", "Brussels", "BEL"),
-    ("port-au-prince", "Port-au-Prince", "HTI"), ("xiamen", "Xiamen", "CHN"),
+CITIES = [  # city_id, name, country, lat, lon
+    ("lyon", "Lyon", "FRA", 45.75, 4.85), ("geneva", "Geneva", "CHE", 46.2, 6.15),
+    ("bamako", "Bamako", "MLI", 12.61, -7.98), ("ouagadougou", "Ouagadougou", "BFA", 12.37, -1.53),
+    ("dakar", "Dakar", "SEN", 14.69, -17.44), ("cotonou", "Cotonou", "BEN", 6.37, 2.42),
+    ("kigali", "Kigali", "RWA", -1.95, 30.06), ("brussels", "Brussels", "BEL", 50.85, 4.35),
+    ("port-au-prince", "Port-au-Prince", "HTI", 18.54, -72.34),
+    ("xiamen", "Xiamen", "CHN", 24.48, 118.09),
 ]  # fmt: skip
 OTHER_ACTORS = [
     ("net-uclg", "UCLG", "city_network"), ("net-wacap", "WACAP", "city_network"),
@@ -70,7 +72,9 @@ def fill_reference(con: duckdb.DuckDBPyConnection) -> None:
         "is_dac_member) VALUES (?, ?, ?, ?, ?, ?, ?)",
         COUNTRIES,
     )
-    con.executemany("INSERT INTO city (city_id, name, country_iso3) VALUES (?, ?, ?)", CITIES)
+    con.executemany(
+        "INSERT INTO city (city_id, name, country_iso3, lat, lon) VALUES (?, ?, ?, ?, ?)", CITIES
+    )
     govs = [(f"gov-{c[0].lower()}", c[1], "government", c[0], None) for c in COUNTRIES]
     cities = [(f"city-{c[0]}", c[1], "local_government", c[2], c[0]) for c in CITIES]
     others = [(a, n, k, None, None) for a, n, k in OTHER_ACTORS]
@@ -197,6 +201,10 @@ def test_regenerating_replaces_the_earlier_rows_and_keeps_other_datasets(new_war
     assert datasets == [("demo", True, True), ("scale", True, False)]
     demo_actors = con.execute("SELECT count(*) FROM actor WHERE origin = 'demo'").fetchone()[0]
     assert demo_actors == 84
+
+
+def test_generated_rows_pass_every_warehouse_check(demo: duckdb.DuckDBPyConnection) -> None:
+    assert warehouse.run_checks(demo) == []
 
 
 def test_every_row_is_illustrative_flagged_and_cites_the_generator(flows: pd.DataFrame) -> None:
@@ -435,8 +443,23 @@ def test_the_build_generates_the_demo_dataset(built_warehouse: Path) -> None:
         source = con.execute(
             "SELECT title, kind FROM source_document WHERE source_document_id = 'synth-generator'"
         ).fetchone()
+        modalities = con.execute(
+            "SELECT list(DISTINCT modality ORDER BY modality) FROM flow WHERE dataset = 'demo'"
+        ).fetchone()[0]
+        kinds = con.execute(
+            "SELECT list(DISTINCT a.kind) FROM flow f "
+            "JOIN actor a ON a.actor_id = f.source_actor_id "
+            "WHERE f.dataset = 'demo' AND f.leg <> 'out'"
+        ).fetchone()[0]
     finally:
         con.close()
     assert total == illustrative == 3000
     assert funds == 4
+    assert modalities == [
+        "city_to_city", "local_private", "multilateral", "north_south", "south_south", "triangular",
+    ]  # fmt: skip
+    assert set(kinds) == {
+        "government", "local_government", "city_network", "multilateral", "company",
+        "foundation", "community", "individual",
+    }  # fmt: skip
     assert source == ("fundflows synthetic demo generator", "generator")

@@ -9,7 +9,7 @@ SELECT dataset, true, dataset = 'demo',
        'Illustrative flows made by the synthetic generator (not real data)'
 FROM synth_params
 ON CONFLICT (dataset) DO UPDATE SET is_illustrative = true, is_bundled = excluded.is_bundled,
-    description = excluded.description;
+    description = coalesce(description, excluded.description);
 
 INSERT INTO source_document (source_document_id, title, publisher, kind)
 VALUES ('synth-generator', 'fundflows synthetic demo generator', 'fundflows', 'generator')
