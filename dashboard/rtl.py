@@ -2,9 +2,10 @@
 with its own CSS. ``app.py`` calls ``inject(lang)`` once per run after the filters set the
 language; for a left-to-right language it adds nothing.
 
-Text, widgets, the sidebar and tables flow right to left; charts stay left to right inside
-(Plotly lays out axes itself and shapes Arabic labels in SVG), and so do code and numbers
-typed into inputs.
+Text, widgets, tables and the sidebar's contents flow right to left; the page frame itself is
+left as Streamlit draws it (flipping it breaks the sidebar's collapse, which slides it off to
+the left). Charts stay left to right inside (Plotly lays out axes itself and shapes Arabic
+labels in SVG), and so do code and numbers typed into inputs.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ RTL_LANGUAGES = frozenset({"ar"})
 
 CSS = """
 <style>
-.stApp, [data-testid="stSidebar"], [data-testid="stMain"], [data-testid="stHeader"] {
+[data-testid="stMain"], [data-testid="stSidebarContent"] {
   direction: rtl;
 }
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"],

@@ -22,6 +22,7 @@ from pipelines import settings
 
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")  # the six official UN languages
 DEFAULT_LANG = "en"
+RTL = frozenset({"ar"})
 DASHBOARD_LOCALES = settings.REPO_ROOT / "dashboard" / "locales"
 
 
@@ -80,8 +81,12 @@ class Translator:
             return "–"
         amount = float(value)  # type: ignore[arg-type]
         if compact:
-            return format_compact_currency(amount, currency, locale=self.lang, fraction_digits=1)
-        return format_currency(amount, currency, locale=self.lang, format="¤#,##0")
+            text = format_compact_currency(amount, currency, locale=self.lang, fraction_digits=1)
+        else:
+            text = format_currency(amount, currency, locale=self.lang, format="¤#,##0")
+        # in right-to-left text a trailing "US$" would show as "$US": a left-to-right mark
+        # keeps the symbol after its letters
+        return text + "\u200e" if self.lang in RTL else text
 
     def number(self, value: object) -> str:
         if _missing(value):
