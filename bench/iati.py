@@ -1,6 +1,7 @@
 """Bench the IATI importer: generate a deterministic IATI 2.03 file, parse it (and load it).
 
-    .venv/bin/python bench/iati.py [--mb 200] [--no-load] [--keep DIR] [--warehouse PATH]
+    .venv/bin/python bench/iati.py [--mb 200] [--no-load | --stream-only] [--keep DIR]
+        [--warehouse PATH]
 
 Prints, with the load average (the machine is shared), MB/s by wall clock and per CPU second
 and the peak RSS for: the chunked parse (``IatiStream``, what a chunk-consuming loader sees),
@@ -180,6 +181,7 @@ def main() -> None:
     args = argparse.ArgumentParser()
     args.add_argument("--mb", type=int, default=200)
     args.add_argument("--no-load", action="store_true")
+    args.add_argument("--stream-only", action="store_true", help="only the chunked parse")
     args.add_argument("--keep", type=Path, default=None)
     args.add_argument("--warehouse", type=Path, default=None, help="copy this instead of a build")
     opts = args.parse_args()
@@ -192,6 +194,8 @@ def main() -> None:
         size = path.stat().st_size / 1e6
         print(f"generated {size:,.0f} MB, {activities:,} activities in {took:.0f} s")
         bench_stream(path)
+        if opts.stream_only:
+            return
         bench_parse(path)
         if not opts.no_load:
             bench_load(path, folder, opts.warehouse)
