@@ -18,9 +18,10 @@ import pandas as pd
 
 from pipelines import warehouse
 from pipelines.candidates import REJECT_COLUMNS, ParsedFile, empty_rejects
-from pipelines.sources.iati_activity import Activity, read_activity
+from pipelines.sources.iati_activity import read_activity
 from pipelines.sources.iati_check import check
 from pipelines.sources.iati_frame import Chunker, concat
+from pipelines.sources.iati_model import Activity
 from pipelines.sources.iati_rows import emit
 from pipelines.sources.iati_xml import activities, sniff
 

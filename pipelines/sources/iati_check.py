@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from pipelines.iati_codelists import codes
-from pipelines.sources.iati_activity import Activity, Transaction
+from pipelines.sources.iati_model import Activity, Transaction
 
 STAGE_LEG = {
     "1": ("paid", "in"),

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipelines.candidates import CANDIDATE_COLUMNS
-from pipelines.sources.iati_activity import Activity, Org, Place, Transaction
 from pipelines.sources.iati_check import Checked
+from pipelines.sources.iati_model import Activity, Org, Place, Transaction
 from pipelines.sources.iati_split import split
 
 # IATI organisation identifiers of the project's funds (none publishes to IATI on its own yet)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from pipelines.sources.iati_activity import Place
+from pipelines.sources.iati_model import Place
 
 HUNDRED = Decimal(100)
 
