@@ -109,7 +109,9 @@ def _funds(con, filters: Filters, tr: Translator) -> ViewResult:
     else:
         rate = pledged["transferred"].sum() / pledged["promised"].sum()
         headline = tr.t("story.funds_headline", rate=tr.percent(rate))
-    return ViewResult(charts.pledged_vs_paid(df, filters.currency), headline)
+    fig = charts.pledged_vs_paid(df, filters.currency)
+    fig.update_xaxes(tickformat="d", dtick=1 if len(df) <= 12 else None)  # years, not 2,018.5
+    return ViewResult(fig, headline)
 
 
 def _regions(con, filters: Filters, tr: Translator) -> ViewResult:
