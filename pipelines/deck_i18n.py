@@ -8,6 +8,7 @@ comes back as ``⟦key⟧`` so a forgotten string is visible, never an exception
 
 from __future__ import annotations
 
+import gettext
 import math
 import tomllib
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+import pycountry
 from babel.dates import format_date
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
@@ -98,8 +100,23 @@ class Translator:
             return "–"
         return format_percent(float(value), locale=self.lang, format="#,##0.0%")  # type: ignore[arg-type]
 
+    def country(self, iso3: str, english: str | None = None) -> str:
+        """A country's name in this language, from pycountry's ISO 3166 translations."""
+        found = pycountry.countries.get(alpha_3=str(iso3))
+        if found is None:
+            return english or str(iso3)
+        return _iso3166(self.lang).gettext(found.name)
+
     def date(self, day: date) -> str:
         return format_date(day, format="long", locale=self.lang)
+
+
+@cache
+def _iso3166(lang: str) -> gettext.NullTranslations:
+    code = {"zh": "zh_CN", "en": None}.get(lang, lang)
+    if code is None:
+        return gettext.NullTranslations()
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True)
 
 
 def translator(lang: str | None) -> Translator:

@@ -119,6 +119,9 @@ def _regions(con, filters: Filters, tr: Translator) -> ViewResult:
     df = df.dropna(subset=["amount"])
     if df.empty:
         return _empty(tr)
+    df = df.assign(
+        country=[tr.country(i, c) for i, c in zip(df["iso3"], df["country"], strict=True)]
+    )
     top = df.sort_values("amount", ascending=False).iloc[0]
     headline = tr.t("story.regions_headline", place=top["country"],
                     amount=tr.money(top["amount"], filters.currency),

@@ -87,3 +87,8 @@ def test_money_is_formatted_for_the_locale_with_its_own_spaces():
 def test_an_unknown_language_falls_back_to_english():
     assert translator("xx").t("deck.demo_notice") == "Demo data — synthetic"
     assert translator("en").t("no.such.key") == "⟦no.such.key⟧"
+
+
+def test_country_names_come_from_the_iso_3166_translations():
+    names = [translator(lang).country("SEN", "Senegal") for lang in LANGUAGES]
+    assert names == ["Senegal", "Sénégal", "Senegal", "Сенегал", "السّنغال", "塞内加尔"]
