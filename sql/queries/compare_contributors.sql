@@ -1,7 +1,7 @@
 -- purpose: Compare page: every contributor's transferred and promised money under the current
 --   filters (in-legs and direct flows, no breakdown rows), with what peer groups are made of
 -- grain: contributor (source actor)
--- params: @filters (flows_filtered)
+-- params: @filters
 -- columns: contributor_id, contributor, kind, country_iso3, region, is_g77, is_dac, given,
 --   pledged, flows
 SELECT f.source_actor_id AS contributor_id,

@@ -1,7 +1,7 @@
 -- purpose: Compare page: each contributor's transferred money split by fund, recipient region,
 --   modality, recipient status (exclusive: LDC, else LLDC, else SIDS, else other) and year
 -- grain: contributor × facet × category
--- params: @filters (flows_filtered)
+-- params: @filters
 -- columns: contributor_id, facet (fund, region, modality, status, year), category, amount
 WITH given AS (
     SELECT source_actor_id AS contributor_id,

@@ -1,11 +1,12 @@
 -- purpose: the filtered flow rows behind the Explore page, its pivot, drill-down and exports
 --          (one row per flow with every provenance column; `fundflows export` writes these)
 -- grain: flow
--- params: $dataset, $fund (fund ids or the channels 'local_private' / 'direct'), $stage, $modality, $contributor_kind, $contributor,
---         $recipient_country, $region, $status, $stage_group, $leg (VARCHAR[]; empty = all),
---         $year_from, $year_to (INTEGER or NULL), $q (normalised search text; '' = none),
---         $region (M49 codes of region / sub-region / intermediate region, or their names),
---         $display_currency (ISO code; amount_display is amount_usd converted at the flow date)
+-- params: dataset, year_from, year_to, fund, stage, modality, contributor_kind, contributor, recipient_country, region, status, stage_group, leg, q, display_currency
+--   lists (VARCHAR[]; empty = all): dataset, fund (fund ids or the channels 'local_private' /
+--   'direct'), stage, modality, contributor_kind, contributor, recipient_country, region (M49
+--   codes of region / sub-region / intermediate region, or their names), status, stage_group,
+--   leg; year_from, year_to INTEGER or NULL; q normalised search text ('' = none);
+--   display_currency ISO code (amount_display is amount_usd converted at the flow date)
 -- columns: flow_id, dataset, is_illustrative, year, flow_date, stage, stage_group, leg, ...,
 --          amount_original, currency, amount_usd, amount_display, fx_*, flags, source_*, batch_*
 WITH base AS (

@@ -1,7 +1,8 @@
 -- purpose: Explore page free-text search: actors whose name or any alias (any language,
 --   case- and accent-insensitive) contains the text, with the aliases that matched
 -- grain: actor
--- params: q (normalised text, pipelines.names.normalise; '' matches nothing)
+-- params: q
+--   q: normalised text (pipelines.names.normalise); '' matches nothing
 -- columns: actor_id, name, kind, country_iso3, aliases, flows
 WITH hits AS (
     SELECT a.actor_id, NULL AS alias
