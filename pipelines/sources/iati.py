@@ -27,7 +27,7 @@ from pipelines.sources.iati_xml import activities, sniff
 
 Progress = Callable[[int, int], None]
 MAX_NAMED_CONFLICTS = 20
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000
 
 
 class _Collector:
@@ -77,7 +77,10 @@ class _Collector:
 
 
 def conflicts_for(file_name: str, activity_ids: list[str]):
-    """The ``ParsedFile.conflicts`` check: activities the dataset already holds.
+    """The ``ParsedFile.conflicts`` check: which of the file's activities the dataset holds.
+
+    ``activity_ids`` are every iati-identifier of the file, also of activities whose
+    transactions were all rejected (they are still the same activities).
 
     Any earlier batch counts, also one of the same file name: without ``--replace`` loading
     the same activities twice would count them twice; with it the loader deletes the batches
@@ -118,20 +121,14 @@ class IatiStream:
         self.kind = sniff(self.path)
         self.progress = progress
         self.out = _Collector(self.path.name, chunk_rows)
-        self.activity_ids: set[str] = set()
-
-    def _taken(self) -> Iterator[pd.DataFrame]:
-        for frame in self.out.columns.take():
-            self.activity_ids.update(frame["iati_activity_id"].dropna().unique())
-            yield frame
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         for index, element in enumerate(activities(self.path, self.progress), start=1):
             self.out.activity(read_activity(element), index)
             if self.out.columns.ready:
-                yield from self._taken()
+                yield from self.out.columns.take()
         self.out.columns.flush()
-        yield from self._taken()
+        yield from self.out.columns.take()
 
     def parsed(self, candidates: pd.DataFrame) -> ParsedFile:
         out, kind = self.out, self.kind
@@ -145,7 +142,7 @@ class IatiStream:
             rejects=out.reject_frame(),
             rows_read=out.row_number,
             notes=notes,
-            conflicts=conflicts_for(self.path.name, sorted(self.activity_ids)),
+            conflicts=conflicts_for(self.path.name, sorted(out.seen - {""})),
         )
 
 
