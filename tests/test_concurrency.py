@@ -1,0 +1,149 @@
+"""Eight concurrent readers run the dashboard's chart queries while loads and a rebuild publish
+new versions: zero errors, and no reader ever sees part of a batch."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from hardening_support import write_big_csv
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data
+from dashboard.filter_state import Filters, sql_params
+from pipelines import warehouse
+
+ROOT = Path(__file__).resolve().parents[1]
+READERS = 8
+DATASET = "conc"
+CHART_QUERIES = [
+    "overview_kpis", "overview_by_year", "overview_by_modality", "fund_by_year",
+    "fund_contributors", "datasets_summary",
+]  # fmt: skip
+
+
+class DashboardReader(threading.Thread):
+    """Runs chart queries through ``dashboard.data.query`` until told to stop."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(daemon=True)
+        self.index = index
+        self.stop = threading.Event()
+        self.errors: list[str] = []
+        self.queries = 0
+        self.versions: set[str] = set()
+        self.partial: list[tuple] = []
+
+    def run(self) -> None:
+        params = sql_params(Filters(dataset="demo"))
+        step = self.index
+        while not self.stop.is_set():
+            try:
+                name = CHART_QUERIES[step % len(CHART_QUERIES)]
+                data.query(name, **params)
+                batches = data.query("batch_consistency", dataset=DATASET)
+                self.versions.add(data.current_version_path())
+                self.queries += 2
+                for row in batches.itertuples(index=False):
+                    if row.rows_loaded != row.flows:
+                        self.partial.append(tuple(row))
+            except Exception as exc:  # noqa: BLE001 - every error is a failure we report
+                self.errors.append(repr(exc)[:300])
+            step += 1
+
+
+class AppReader(threading.Thread):
+    """An AppTest session of the whole app, rerun until told to stop."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.stop = threading.Event()
+        self.errors: list[str] = []
+        self.runs = 0
+
+    def run(self) -> None:
+        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+        while not self.stop.is_set():
+            try:
+                at.run()
+                self.errors.extend(e.message[:300] for e in at.exception)
+                self.runs += 1
+            except Exception as exc:  # noqa: BLE001
+                self.errors.append(repr(exc)[:300])
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT, capture_output=True,
+        text=True, timeout=600, env={**os.environ, "FUNDFLOWS_QUIET": "1"},
+    )  # fmt: skip
+
+
+def _writes(live: Path, folder: Path, loads: int, rows: int) -> list[str]:
+    """Loads of ``rows``-row files and one rebuild, one after another, as separate processes."""
+    done = []
+    for i in range(loads):
+        csv = write_big_csv(folder / f"part{i}.csv", rows, seed=i)
+        result = _cli("load", str(csv), "--dataset", DATASET, "--warehouse", str(live))
+        assert result.returncode == 0, result.stderr
+        done.append(f"load {i}")
+        if i == loads // 2:
+            result = _cli("build", "--warehouse", str(live), "--demo-rows", "3000")
+            assert result.returncode == 0, result.stderr
+            done.append("build")
+    return done
+
+
+def run_concurrently(
+    built: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch, loads: int, rows: int, apps: int
+) -> dict[str, int]:
+    live = tmp / "warehouse.duckdb"
+    shutil.copyfile(warehouse.resolve(built), live)
+    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(live))
+    readers = [DashboardReader(i) for i in range(READERS - apps)]
+    app_readers = [AppReader() for _ in range(apps)]
+    for reader in [*readers, *app_readers]:
+        reader.start()
+    time.sleep(1.0)
+    try:
+        writes = _writes(live, tmp, loads, rows)
+    finally:
+        time.sleep(1.0)
+        for reader in [*readers, *app_readers]:
+            reader.stop.set()
+        for reader in [*readers, *app_readers]:
+            reader.join(timeout=180)
+    assert [e for r in readers for e in r.errors] == []
+    assert [e for r in app_readers for e in r.errors] == []
+    assert [p for r in readers for p in r.partial] == []
+    assert all(r.queries > 0 for r in readers)
+    assert all(r.runs > 0 for r in app_readers)
+    seen = set().union(*(r.versions for r in readers))
+    assert len(seen) >= 2  # the readers did see new versions arrive
+    figures = {
+        "readers": READERS, "writes": len(writes), "queries": sum(r.queries for r in readers),
+        "app_runs": sum(r.runs for r in app_readers), "versions_seen": len(seen),
+    }  # fmt: skip
+    print(f"\nconcurrency: {figures}")
+    return figures
+
+
+def test_eight_readers_see_whole_versions_while_loads_and_a_rebuild_publish(
+    built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    figures = run_concurrently(built_warehouse, tmp_path, monkeypatch, loads=2, rows=2_000, apps=2)
+    assert figures["writes"] == 3
+
+
+@pytest.mark.long
+def test_eight_readers_through_many_loads_and_rebuilds(
+    built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    figures = run_concurrently(built_warehouse, tmp_path, monkeypatch, loads=6, rows=50_000, apps=2)
+    assert figures["writes"] == 7
