@@ -191,3 +191,30 @@ def test_an_xml_bomb_is_refused_and_nothing_is_written(built_copy):
     assert report.status == "refused"
     assert "declares XML entities" in report.message
     assert warehouse.resolve(built_copy) == before
+
+
+def test_negative_values_load_as_flagged_corrections(built_copy, rules_report):
+    rows = fetch(
+        built_copy,
+        "SELECT amount_original, flags FROM flow WHERE batch_id = $b "
+        "AND source_locator = 'XX-TEST-REBASE#2' ORDER BY flow_id",
+        b=rules_report.batch_id,
+    )
+    assert [r[0] for r in rows] == [Decimal("-25.000000"), Decimal("-25.000000")]
+    assert all("negative_correction" in r[1] and "region_split_rebased" in r[1] for r in rows)
+
+
+def test_region_codes_keep_their_vocabulary_in_the_warehouse(built_copy, rules_report):
+    rows = fetch(
+        built_copy,
+        "SELECT recipient_region, recipient_region_vocab, list_contains(flags, "
+        "'unknown_region_vocabulary') FROM flow WHERE batch_id = $b "
+        "AND recipient_region IS NOT NULL GROUP BY ALL ORDER BY ALL",
+        b=rules_report.batch_id,
+    )
+    assert rows == [
+        ("002", "m49", False),
+        ("289", "oecd_dac", False),
+        ("589", "oecd_dac", False),
+        ("R01", "99", True),
+    ]
