@@ -50,6 +50,7 @@ class ViewSlide:
 class DeckLabels:
     rules_heading: str = "What is counted"
     sources_heading: str = "Sources"
+    footnote: str = "{heading}: {sources}"
     closing_title: str = "Source documents"
     more_sources: str = "… and {count} more, listed on the last slide"
     demo_notice: str = "Demo data — synthetic"
@@ -94,7 +95,10 @@ class Deck:
         extra = len(slide.sources) - FOOTNOTE_LIMIT
         if extra > 0:
             cited.append(self.labels.more_sources.format(count=extra))
-        return f"{self.labels.sources_heading}: " + "; ".join(cited) if cited else ""
+        if not cited:
+            return ""
+        return self.labels.footnote.format(heading=self.labels.sources_heading,
+                                           sources="; ".join(cited))  # fmt: skip
 
 
 def _box(

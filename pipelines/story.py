@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import duckdb
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n as chart_i18n
@@ -88,10 +89,21 @@ def saved_story(state_path: Path, names: list[str], choices: Choices, lang: str 
     return items
 
 
+def _given(value: object) -> str | None:
+    """The value as text, or None when it is missing (None, NaN, pandas NA, empty)."""
+    if value is None or pd.isna(value):
+        return None
+    text = str(int(value) if isinstance(value, float) else value).strip()
+    return text or None
+
+
 def _citation(row) -> str:
-    where = ", ".join(str(x) for x in (row.publisher, row.year) if x is not None and x == x)
-    title = f"{row.title} ({where})" if where else str(row.title)
-    return f"{row.symbol} — {title}" if row.symbol and row.symbol == row.symbol else title
+    """``A/RES/58/220 — Resolution 58/220 (UN, 2003)``; parts that are missing are left out."""
+    where = ", ".join(x for x in (_given(row.publisher), _given(row.year)) if x)
+    title = _given(row.title) or str(row.source_document_id)
+    title = f"{title} ({where})" if where else title
+    symbol = _given(row.symbol)
+    return f"{symbol} — {title}" if symbol and symbol != title else title
 
 
 def sources(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[SourceDoc, ...]:
@@ -99,8 +111,7 @@ def sources(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[SourceDoc
     df = warehouse.query(con, "sources_documents", **sql_params(filters))
     df = df.sort_values(["flows", "source_document_id"], ascending=[False, True])
     return tuple(
-        SourceDoc(str(r.source_document_id), _citation(r), r.url if r.url == r.url else None)
-        for r in df.itertuples()
+        SourceDoc(str(r.source_document_id), _citation(r), _given(r.url)) for r in df.itertuples()
     )
 
 

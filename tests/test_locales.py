@@ -21,7 +21,7 @@ from pipelines.deck_i18n import LANGUAGES, _flatten, catalogue, translator
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
 OTHERS = [lang for lang in LANGUAGES if lang != "en"]
 # values that are the same word in the language (codes, acronyms, names of file formats)
-SAME_EVERYWHERE = re.compile(r"^(CSV|XLSX|SQL|LDC|LLDC|SIDS|PGTF|\{[a-z_]+\}|[\W\d_]*)$")
+SAME_EVERYWHERE = re.compile(r"^(CSV|XLSX|SQL|LDC|LLDC|SIDS|PGTF|(?:\{[a-z_]+\}|[\W\d_])*)$")
 
 
 def english() -> dict[str, str]:

@@ -140,3 +140,20 @@ def test_unknown_chart_or_view_exits_2_naming_the_choices(live, tmp_path):
                   "--state", str(state_path), "--warehouse", str(live))  # fmt: skip
     assert result.exit_code == 2
     assert "No saved view named nope. Saved views: mine." in result.output
+
+
+def test_kpi_headline_takes_the_grand_total_when_some_years_are_unknown(built_warehouse):
+    con = warehouse.connect_plain(built_warehouse)
+    try:
+        unknown = con.execute(
+            "SELECT count(*) FROM flow WHERE dataset = 'cited' AND year IS NULL"
+        ).fetchone()[0]
+        total = con.execute(
+            "SELECT sum(amount) FROM flows_filtered('cited', NULL, NULL, [], [], [], [], [], [],"
+            " [], [], 'USD') WHERE NOT is_part AND stage_group = 'transferred' AND in_group_total"
+        ).fetchone()[0]
+        slide = story.render(con, story.StoryItem("kpis", Filters(dataset="cited")))
+    finally:
+        con.close()
+    assert unknown >= 1  # the bundled cited data has a flow with no year: two NULL-year rows
+    assert slide.headline.startswith(f"{translator('en').money(total)} transferred")
