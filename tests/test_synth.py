@@ -178,6 +178,19 @@ def test_the_same_seed_gives_identical_rows_and_another_seed_does_not(new_wareho
     assert changed.mean() > 0.9
 
 
+@pytest.mark.long
+def test_rows_do_not_depend_on_the_number_of_threads(new_warehouse) -> None:
+    """1,000,000 rows span several row groups, so two threads really split the work."""
+    digests = []
+    for threads in (1, 2):
+        con = new_warehouse()
+        con.execute(f"SET threads = {threads}")
+        generate(con, 1_000_000, seed=5)
+        digests.append(con.execute("SELECT count(*), sum(hash(COLUMNS(*))) FROM flow").fetchone())
+    assert digests[0] == digests[1]
+    assert digests[0][0] == 1_000_000
+
+
 def test_regenerating_replaces_the_earlier_rows_and_keeps_other_datasets(new_warehouse) -> None:
     con = new_warehouse()
     generate(con, 3000, dataset="scale")

@@ -73,7 +73,8 @@ SELECT t.fund_id, t.part, t.k, t.parent_k, t.year, t.disb_year,
            ELSE CASE WHEN synth_u(t.seed, 46, t.k) < 0.6 THEN 'grant' ELSE 'technical_cooperation' END
        END AS instrument,
        CASE WHEN t.part = 'cities_out' THEN 'CHF' ELSE 'USD' END AS want_currency,
-       t.mean_usd * exp(0.5 * synth_z(t.seed, 50, t.k) - 0.125) AS alloc_raw,
+       -- DECIMAL: sums are exact whatever order the threads add them in (determinism)
+       CAST(t.mean_usd * exp(0.5 * synth_z(t.seed, 50, t.k) - 0.125) AS DECIMAL(18, 4)) AS alloc_raw,
        0.80 + 0.19 * synth_u(t.seed, 47, t.k) AS disb_share,
        0.85 + 0.14 * synth_u(t.seed, 48, t.k) AS exp_share,
        synth_u(t.seed, 51, t.k) < CASE WHEN t.year < 2000 THEN 0.3 ELSE 0.08 END AS year_only,
@@ -99,7 +100,9 @@ FROM disb d;
 -- paid amount of every pair unit (before the fund's calibration factor)
 CREATE OR REPLACE TEMP TABLE synth_paid AS
 WITH children AS (SELECT parent_k, sum(alloc_raw) AS s FROM synth_out GROUP BY parent_k)
-SELECT p.k, greatest(p.own_usd, coalesce(c.s / p.utilisation, 0.0)) AS paid_raw
+SELECT p.k,
+       CAST(greatest(p.own_usd, coalesce(CAST(c.s AS DOUBLE) / p.utilisation, 0.0)) AS DECIMAL(18, 4))
+           AS paid_raw
 FROM synth_pair p LEFT JOIN children c ON c.parent_k = p.k;
 
 -- one factor per fund so the default 20,000 rows meet the cited aggregates; totals scale with
@@ -118,5 +121,5 @@ measured AS (
     SELECT 'dgttf', sum(q.paid_raw) FROM synth_pair p JOIN synth_paid q ON q.k = p.k
     WHERE p.leg = 'in' AND p.fund_id = 'dgttf' AND p.year <= 2007
 )
-SELECT t.fund_id, coalesce(t.usd * s.calib_scale / nullif(m.raw, 0), 1.0) AS factor
+SELECT t.fund_id, coalesce(t.usd * s.calib_scale / nullif(CAST(m.raw AS DOUBLE), 0), 1.0) AS factor
 FROM target t CROSS JOIN synth_params s LEFT JOIN measured m ON m.fund_id = t.fund_id;

@@ -3,7 +3,10 @@
 -- average of daily rates (at least 100 of them) for a year-only row. A unit lacking a rate for
 -- one of its rows stays in US dollars (so before 1999 every row is in USD).
 CREATE OR REPLACE TEMP TABLE synth_fx_year AS
-SELECT currency, year(rate_date) AS y, avg(usd_per_unit) AS rate, any_value(source) AS source
+-- (averaged as DECIMAL so the result does not depend on the order threads add in)
+SELECT currency, year(rate_date) AS y,
+       CAST(avg(CAST(usd_per_unit AS DECIMAL(38, 18))) AS DOUBLE) AS rate,
+       min(source) AS source
 FROM fx_daily GROUP BY ALL HAVING count(*) >= 100;
 
 CREATE OR REPLACE TEMP TABLE synth_fx_pair AS

@@ -8,7 +8,7 @@ INSERT INTO flow (flow_id, dataset, batch_id, stage, leg, modality, instrument, 
                   currency, fx_rate, fx_date, fx_source, amount_usd, flags, description,
                   source_document_id, source_locator, is_illustrative, parent_flow_id)
 WITH pair_money AS (
-    SELECT p.*, q.paid_raw * coalesce(sc.factor, 1.0) AS paid_usd, fu.actor_id AS fund_actor,
+    SELECT p.*, CAST(q.paid_raw AS DOUBLE) * coalesce(sc.factor, 1.0) AS paid_usd, fu.actor_id AS fund_actor,
            coalesce(x.cur, 'USD') AS cur, coalesce(x.x0, 1.0) AS x0,
            coalesce(x.x1, x.x0, 1.0) AS x1, x.rd0, x.rd1, x.s0 AS src0, x.s1 AS src1,
            coalesce(x.annual, false) AS annual
@@ -56,7 +56,7 @@ out_rows AS (
            CASE r.r WHEN 0 THEN o.d0 WHEN 1 THEN o.d1 ELSE o.d2 END AS flow_date,
            CASE r.r WHEN 0 THEN o.year WHEN 1 THEN o.disb_year ELSE o.exp_year END AS year,
            o.cur,
-           o.alloc_raw * o.factor * CASE r.r WHEN 0 THEN 1.0 WHEN 1 THEN o.disb_share
+           CAST(o.alloc_raw AS DOUBLE) * o.factor * CASE r.r WHEN 0 THEN 1.0 WHEN 1 THEN o.disb_share
                                          ELSE o.disb_share * o.exp_share END AS usd,
            CASE WHEN NOT o.foreign_ok THEN 1.0 WHEN r.r = 0 THEN o.rate0
                 WHEN r.r = 1 THEN o.rate1 ELSE o.rate2 END AS rate,
