@@ -1,0 +1,107 @@
+"""Run every scale benchmark and write ``bench/RESULTS.md`` (``make bench``).
+
+Order (most important first; RESULTS.md is rewritten after each section, so an interrupted run
+still leaves what it measured): queries at 10M, pages at 10M, pandas baseline at 10M, queries
+and baseline at 100k and 1M, then the load and IATI benches (``bench/load.py``,
+``bench/iati.py`` as subprocesses, their output kept). Every cell runs up to ``--runs`` times
+within a time budget; the number of runs actually made is in the tables.
+
+    .venv/bin/python bench/run_all.py [--runs 20] [--minutes 80] [--skip-load]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import baseline_pandas
+import common
+import pages
+import queries
+import report
+
+MAIN = list(baseline_pandas.MAIN.values())
+
+
+def run_script(args: list[str], timeout: float) -> str:
+    cmd = [sys.executable, *args]
+    try:
+        done = subprocess.run(
+            cmd,
+            cwd=common.ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=os.environ | {"FUNDFLOWS_QUIET": "1"},
+        )
+        return (done.stdout + done.stderr[-2000:]).strip()
+    except subprocess.TimeoutExpired:
+        return f"{' '.join(args)}: not finished within {timeout:.0f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--minutes", type=float, default=80.0, help="overall time budget")
+    parser.add_argument("--page-timeout", type=float, default=60.0)
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--load-log", type=Path, help="use this earlier bench/load.py output")
+    parser.add_argument("--iati-log", type=Path, help="use this earlier bench/iati.py output")
+    args = parser.parse_args()
+    start = time.monotonic()
+    end = start + args.minutes * 60
+
+    def until(share: float) -> float:  # a section may use up to this point of the budget
+        return start + share * (end - start)
+
+    res = report.Results(started=datetime.now(UTC), facts=common.machine_facts())
+    out = common.ROOT / "bench" / "RESULTS.md"
+    write = lambda: out.write_text(report.render(res), encoding="utf-8")  # noqa: E731
+    cheap = [n for n in queries.query_names() if not queries.takes_filters(n)]
+    rest = [n for n in queries.query_names() if queries.takes_filters(n) and n not in MAIN]
+    big = 10_000_000
+    for rows in common.SIZES:
+        common.ensure_warehouse(rows)
+    res.queries += queries.bench_size(big, args.runs, 60, MAIN, ["default"], 1, until(0.25))
+    write()
+    with tempfile.TemporaryDirectory() as folder:
+        res.pages = pages.apptest_pages(big, args.page_timeout, Path(folder))
+        write()
+        res.rss, res.rss_notes = pages.server_rss(big, args.page_timeout, Path(folder))
+        write()
+    res.queries += queries.bench_size(
+        big, args.runs, 60, MAIN, list(common.FILTER_SETS)[1:], 1, until(0.45)
+    )
+    res.queries += queries.bench_size(big, args.runs, 10, cheap, None, 3, until(0.5))
+    res.queries += queries.bench_size(big, args.runs, 30, rest, ["default"], 1, until(0.5))
+    write()
+    res.baseline, res.read_s[big] = baseline_pandas.bench_size(big, 3, 20, 1, res.results(big))
+    write()
+    for rows in (100_000, 1_000_000):
+        res.queries += queries.bench_size(rows, args.runs, 8, MAIN, None, 3, until(0.9))
+        others = [n for n in queries.query_names() if n not in MAIN]
+        res.queries += queries.bench_size(rows, args.runs, 8, others, None, 3, until(0.9))
+        write()
+        base, res.read_s[rows] = baseline_pandas.bench_size(rows, 5, 8, 3, res.results(rows))
+        res.baseline += base
+        write()
+    if args.load_log and args.load_log.is_file():
+        res.load = f"(run at the same time, from {args.load_log})\n" + args.load_log.read_text()
+        res.iati = f"(run at the same time, from {args.iati_log})\n" + args.iati_log.read_text()
+    elif not args.skip_load:
+        res.load = run_script(["bench/load.py", "--rows", "1000000"], timeout=900)
+        write()
+        res.iati = run_script(["bench/iati.py", "--mb", "200"], timeout=1200)
+    res.finished = datetime.now(UTC)
+    write()
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
