@@ -56,7 +56,7 @@ def render(item: story.StoryItem, tr: Translator) -> story.Slide:
 
 def screen_figure(fig: go.Figure) -> go.Figure:
     """The slide figure stretched to the screen width, type kept large."""
-    fig.update_layout(width=None, height=620, font_size=20)
+    fig.update_layout(width=None, height=620, font={"size": 20, "color": "#000000"})
     return fig
 
 

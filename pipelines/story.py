@@ -123,8 +123,9 @@ def _demo(con: duckdb.DuckDBPyConnection, dataset: str) -> bool:
 def presentation_layout(fig: go.Figure, font_size: int = 18) -> go.Figure:
     """Large type, white background and a fixed 16:9 size for slides and exported images."""
     margin = {"l": 60, "r": 30, "t": 30, "b": 60}
-    fig.update_layout(width=SLIDE_WIDTH, height=SLIDE_HEIGHT, font_size=font_size,
-                      paper_bgcolor="#ffffff", margin=margin)  # fmt: skip
+    font = {"size": font_size, "color": "#000000"}
+    fig.update_layout(width=SLIDE_WIDTH, height=SLIDE_HEIGHT, margin=margin, font=font,
+                      paper_bgcolor="#ffffff")  # fmt: skip
     return fig
 
 

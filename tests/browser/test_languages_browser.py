@@ -125,4 +125,9 @@ def test_chinese_renders_in_charts_and_on_the_present_page(page: Page, app_url: 
     expect(page.get_by_text("第 2 张，共 5 张")).to_be_visible(timeout=30_000)
     page.locator(CHART).first.wait_for(timeout=30_000)
     _shot(page, "zh_present_sankey")
+    page.get_by_test_id("stPagination").get_by_text("4", exact=True).click()
+    expect(page.get_by_text(zh["story.regions_title"], exact=True)).to_be_visible(timeout=30_000)
+    page.locator(".choroplethlocation").first.wait_for(timeout=30_000)  # drawn offline
+    expect(page.get_by_text("塞内加尔接受最多", exact=False)).to_be_visible()
+    _shot(page, "zh_present_map")
     assert not page.get_by_test_id("stException").count()
