@@ -9,6 +9,7 @@ Prints rows/second and the peak resident memory of the process. Target (issue 2)
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -44,16 +45,22 @@ def main() -> None:
         con.sql(warehouse.sql("loader/bench_rows"), params={"rows": args.rows}).write_csv(str(csv))
         con.close()
         size = csv.stat().st_size / 1e6
+        load_before = os.getloadavg()[0]
+        cpu_start = time.process_time()
         start = time.perf_counter()
         (report,) = load.load_files(live, [csv], dataset="bench", progress=None)
         seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         check = warehouse.connect_plain(live)
         flows = check.execute("SELECT count(*) FROM flow").fetchone()[0]
         check.close()
     print(f"file: {args.rows:,} rows, {size:.0f} MB; status {report.status}: {report.message}")
     print(f"rows loaded {report.rows_loaded:,}, rejected {report.rows_rejected:,}, flows {flows:,}")
-    print(f"time {seconds:.2f} s -> {args.rows / seconds:,.0f} rows/s")
+    print(f"time {seconds:.2f} s -> {args.rows / seconds:,.0f} rows/s (wall clock)")
+    print(f"CPU {cpu:.2f} s (all threads) -> {args.rows / cpu:,.0f} rows per CPU-second")
+    after = os.getloadavg()[0]
+    print(f"load average before/after: {load_before:.1f} / {after:.1f} on {os.cpu_count()} cores")
     print(f"peak RSS {peak:,.0f} MB")
 
 

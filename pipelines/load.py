@@ -12,6 +12,7 @@ under ``strict``), ``strict_rejected`` (rows would be rejected and ``strict`` is
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -52,12 +53,13 @@ class _Timer:
     """Step timings on stderr when FUNDFLOWS_PROFILE is set (for bench/load.py)."""
 
     def __init__(self) -> None:
-        self.last = time.perf_counter()
+        self.last = (time.perf_counter(), time.process_time())
 
     def __call__(self, step: str) -> None:
-        now = time.perf_counter()
+        now = (time.perf_counter(), time.process_time())
         if os.environ.get("FUNDFLOWS_PROFILE"):
-            print(f"  {step}: {now - self.last:.2f} s", file=sys.stderr)
+            wall, cpu = now[0] - self.last[0], now[1] - self.last[1]
+            print(f"  {step}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
         self.last = now
 
 
@@ -121,8 +123,23 @@ def _register_candidates(con: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> 
     con.unregister("reason_text_frame")
 
 
+TEMP_TABLES = ["cv", "cres", "nm", "rfail", "fx_result", "cand_flags", "row_reject"]
+MEMORY_LIMIT = "600MB"  # DuckDB spills to disk beyond this; keeps a 1M-row load under 1.5 GB
+
+
+def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    """Free the temp tables of the last file (names from the fixed list above)."""
+    con.execute("DROP VIEW IF EXISTS fx_input")
+    con.execute("DROP VIEW IF EXISTS staged")
+    for name in TEMP_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {name}")  # noqa: S608 - fixed names
+    with contextlib.suppress(duckdb.Error):
+        con.unregister("cand")
+
+
 def process(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, batch_id: str) -> None:
     """Temp tables for one parsed file: cv, cres, new_actor, row_reject, staged, fx_result."""
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # noqa: S608 - a constant
     timer = _Timer()
     _register_candidates(con, parsed)
     timer("register")
@@ -133,11 +150,12 @@ def process(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, batch_id: str) -
     timer("resolve")
     con.execute(warehouse.sql("loader/row_rejects"))
     timer("row_rejects")
-    con.execute(warehouse.sql("loader/stage"), {"batch": batch_id})
+    con.execute(warehouse.sql("loader/stage"))
     timer("stage")
     con.execute(
-        "CREATE OR REPLACE TEMP VIEW fx_input AS SELECT _cid AS _i, currency, flow_date, year, "
-        "amount_original FROM staged"
+        "CREATE OR REPLACE TEMP VIEW fx_input AS SELECT v._cid AS _i, v.currency, v.flow_date, "
+        "v.year, v.amount AS amount_original FROM cv v ANTI JOIN row_reject r "
+        "ON r.row_number = v.row_number"
     )
     fx.convert_table(con, "fx_input")
     timer("fx")
@@ -181,7 +199,9 @@ def _parse_all(paths: list[Path], dataset: str, progress: Progress | None) -> li
             sha = sha256_of(path) if path.is_file() else ""
             if progress:
                 progress(f"reading {path.name}")
+            timer = _Timer()
             parsed = parse_any(path, progress=progress)
+            timer("parse")
         except (UnusableFile, OSError) as exc:
             report.message = str(exc)
             out.append((report, None, ""))
@@ -235,10 +255,13 @@ def _load_one(con, report, parsed, sha, replace, strict, loaded_by) -> bool:
             f"{report.rows_rejected} row(s) would be rejected (--strict): nothing loaded"
         )
         return False
+    timer = _Timer()
     run_script(
         con, "loader/write", batch=report.batch_id, dataset=dataset, file=parsed.path.name,
         sha=sha, format=parsed.format, loaded_by=loaded_by, rows_read=parsed.rows_read,
     )  # fmt: skip
+    timer("write")
+    drop_temp(con)
     report.status = "loaded"
     report.message = f"loaded {report.rows_loaded:,} of {report.rows_read:,} row(s)" + (
         f", replaced batch(es) {', '.join(replaced)}" if replaced else ""
@@ -293,6 +316,8 @@ def load_files(
                 raise _StrictAbort
             if not any(r.status == "loaded" for r, _p, _s in todo):
                 raise _StrictAbort
+            timer = _Timer()
+        timer("checks, commit and swap")
     except _StrictAbort:
         for report, _parsed, _sha in todo:
             if report.status == "loaded":

@@ -1,7 +1,11 @@
--- source strings of the staged flows -> source_document ids (temp src_map); a string no
+-- source strings of the accepted rows -> source_document ids (temp src_map); a string no
 -- document has as id, symbol, URL or title gets a new document of this batch. $batch.
 CREATE OR REPLACE TEMP TABLE src_map AS
-WITH s AS (SELECT DISTINCT trim(source) AS source FROM staged),
+WITH s AS (
+    SELECT DISTINCT trim(c.source) AS source FROM cand c
+    ANTI JOIN row_reject r ON r.row_number = c.row_number
+    WHERE c.source IS NOT NULL
+),
 m AS (
     SELECT s.source,
         (SELECT min(d.source_document_id) FROM source_document d

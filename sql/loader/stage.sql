@@ -1,6 +1,6 @@
--- accepted candidates as flow rows (temp staged), before FX. $batch, $dataset.
+-- accepted candidates as flow rows (temp view staged, computed once by the flow insert).
 -- The in-leg of a row whose contributor is the fund itself is dropped (the row is an out-leg).
-CREATE OR REPLACE TEMP TABLE staged AS
+CREATE OR REPLACE TEMP VIEW staged AS
 WITH legs AS (
     SELECT row_number, bool_or(leg = 'out') AS has_out, bool_or(leg = 'in') AS has_in
     FROM cres GROUP BY row_number
@@ -21,6 +21,7 @@ kept AS (
 ),
 actors AS (
     SELECT actor_id, kind, country_iso3 FROM actor
+    WHERE actor_id NOT IN (SELECT actor_id FROM new_actor)
     UNION ALL SELECT actor_id, kind, country_iso3 FROM new_actor
 ),
 ends AS (
@@ -44,7 +45,6 @@ flagged AS (
 )
 SELECT
     _cid,
-    $batch || '-' || row_number || '-' || leg_seq AS flow_id,
     stage_v AS stage, leg,
     coalesce(modality_v, CASE
         WHEN c_kind = 'multilateral' THEN 'multilateral'
@@ -68,9 +68,8 @@ SELECT
     flow_date, year, year_only,
     amount AS amount_original,  -- a split candidate carries its own share of the amount
     currency_v AS currency,
-    description, source, source_locator,
-    CASE WHEN leg = 'out' AND has_in AND has_out THEN $batch || '-' || row_number || '-0' END
-        AS parent_flow_id,
+    description, source, coalesce(source_locator, locator) AS source_locator,
+    leg = 'out' AND has_in AND has_out AS has_parent,  -- the in-leg (leg_seq 0) of the row
     transaction_type, flow_type, finance_type, aid_type, sector, iati_activity_id, split_share,
     row_number, leg_seq
 FROM flagged;

@@ -25,7 +25,7 @@ SELECT
     CAST(NULL AS VARCHAR) AS recipient_region,
     CAST(NULL AS VARCHAR) AS recipient_region_vocab,
     date AS date_text, amount AS amount_text, currency, description, source,
-    $file || ':' || rn AS source_locator,
+    CAST(NULL AS VARCHAR) AS source_locator,  -- the loader uses the locator
     CAST(NULL AS VARCHAR) AS transaction_type,
     CAST(NULL AS VARCHAR) AS flow_type,
     CAST(NULL AS VARCHAR) AS finance_type,

@@ -37,14 +37,6 @@ amounts AS (
     )
 ),
 amounts_t AS (SELECT *, TRY_CAST(amount_clean AS DECIMAL(38, 6)) AS amount FROM amounts),
-dupes AS (
-    SELECT h, min(row_number) AS first_row FROM (
-        SELECT row_number, hash(date_text, stage, contributor, contributor_kind,
-            contributor_country, fund, recipient, recipient_kind, recipient_country, modality,
-            instrument, amount_text, currency, description, source) AS h
-        FROM cand WHERE $template AND leg_seq = 0
-    ) GROUP BY h HAVING count(*) > 1
-),
 base AS (
     SELECT c._cid, c.row_number, c.leg_seq,
         lower(trim(c.stage)) AS stage_v,
@@ -61,6 +53,10 @@ base AS (
         c.source, c.modality, c.instrument, c.contributor_kind, c.recipient_kind, c.recipient,
         c.fund
     FROM cand c
+),
+dupes AS (
+    SELECT h, min(row_number) AS first_row FROM base
+    WHERE h IS NOT NULL GROUP BY h HAVING count(*) > 1
 ),
 typed AS (
     SELECT b.*, d.d, d.flow_date, coalesce(d.year_only, false) AS year_only, d.year,

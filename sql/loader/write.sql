@@ -18,7 +18,11 @@ FROM src_map WHERE is_new;
 INSERT INTO actor (actor_id, name, kind, country_iso3, iati_org_ref, origin, needs_review, note)
 SELECT actor_id, name, kind, country_iso3, iati_org_ref, $batch, true, 'created by a load from ' || $file
 FROM new_actor
-WHERE actor_id IN (SELECT source_actor_id FROM staged UNION SELECT destination_actor_id FROM staged);
+WHERE actor_id IN (
+    SELECT r.contributor_id FROM cres r ANTI JOIN row_reject j ON j.row_number = r.row_number
+    UNION
+    SELECT r.recipient_id FROM cres r ANTI JOIN row_reject j ON j.row_number = r.row_number
+);
 
 INSERT INTO actor_alias (alias_norm, alias, actor_id, lang, origin)
 SELECT norm, name, actor_id, NULL, $batch FROM new_actor
@@ -26,7 +30,7 @@ WHERE actor_id IN (SELECT actor_id FROM actor WHERE origin = $batch)
   AND norm NOT IN (SELECT alias_norm FROM actor_alias);
 
 INSERT INTO flow BY NAME
-SELECT s.flow_id, $dataset AS dataset, $batch AS batch_id, s.stage, s.leg, s.modality,
+SELECT $batch || '-' || s.row_number || '-' || s.leg_seq AS flow_id, $dataset AS dataset, $batch AS batch_id, s.stage, s.leg, s.modality,
     s.instrument, s.source_actor_id, s.destination_actor_id, s.fund_id,
     s.recipient_country_iso3, s.recipient_region, s.recipient_region_vocab, s.flow_date, s.year,
     s.amount_original, s.currency, x.fx_rate, x.fx_date, x.fx_source, x.amount_usd,
@@ -37,7 +41,8 @@ SELECT s.flow_id, $dataset AS dataset, $batch AS batch_id, s.stage, s.leg, s.mod
     ], lambda f: f IS NOT NULL)) AS flags,
     s.description, m.source_document_id, s.source_locator, NULL AS source_ref, NULL AS part_of,
     coalesce((SELECT is_illustrative FROM dataset WHERE dataset = $dataset), false) AS is_illustrative,
-    s.parent_flow_id, s.transaction_type, s.flow_type, s.finance_type, s.aid_type, s.sector,
+    CASE WHEN s.has_parent THEN $batch || '-' || s.row_number || '-0' END AS parent_flow_id,
+    s.transaction_type, s.flow_type, s.finance_type, s.aid_type, s.sector,
     s.iati_activity_id, s.split_share
 FROM staged s
 JOIN fx_result x ON x._i = s._cid
