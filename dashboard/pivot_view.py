@@ -1,8 +1,9 @@
 """Explore page helpers: filters → slice parameters, pivot on a cursor, cell → drill key, downloads.
 
 The pivot SQL varies its GROUP BY with the user's choices (whitelisted in
-``pipelines.slices``), so it cannot be one of the named, cached chart queries: it runs on a
-cursor of the dashboard's one read-only connection.
+``pipelines.slices``), so it cannot be one of the named chart queries that ``data.query``
+caches: it runs on a cursor of the dashboard's one read-only connection, and the last results
+are remembered per warehouse version (a small LRU, not Streamlit's cache).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 import duckdb
 import pandas as pd
@@ -65,14 +67,34 @@ def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
         cur.close()
 
 
-def run_pivot(bound: dict, spec: slices.PivotSpec) -> slices.Pivot:
+def _frozen(bound: dict) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in bound.items()))
+
+
+def _thawed(frozen: tuple) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
+
+
+# Remembered per warehouse version (the resolved path is part of the key), so a rerun that
+# only moves a drill selector does not scan the flows again; a new version never reuses.
+@lru_cache(maxsize=32)
+def _pivot(resolved: str, frozen: tuple, spec: slices.PivotSpec) -> slices.Pivot:
     with cursor() as cur:
-        return slices.pivot(cur, bound, spec)
+        return slices.pivot(cur, _thawed(frozen), spec)
+
+
+@lru_cache(maxsize=4)
+def _drill(resolved: str, frozen: tuple, key: tuple) -> pd.DataFrame:
+    with cursor() as cur:
+        return slices.drill(cur, _thawed(frozen), dict(key))
+
+
+def run_pivot(bound: dict, spec: slices.PivotSpec) -> slices.Pivot:
+    return _pivot(data.current_version_path(), _frozen(bound), spec)
 
 
 def drill_rows(bound: dict, key: dict[str, str]) -> pd.DataFrame:
-    with cursor() as cur:
-        return slices.drill(cur, bound, key)
+    return _drill(data.current_version_path(), _frozen(bound), tuple(sorted(key.items())))
 
 
 def cell_key(pivot: slices.Pivot, table: pd.DataFrame, cell: tuple[int, str]) -> dict[str, str]:

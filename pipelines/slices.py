@@ -144,10 +144,27 @@ def _slice_sql(measure_cols: str = "*") -> str:
     return f"WITH slice AS ({base}\n) SELECT {measure_cols} FROM slice WHERE NOT counted_in_parent"  # noqa: S608  (fixed text)
 
 
+def _settled(con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec) -> bool:
+    """True when the filters alone show no total can mix (so the full probe is not needed)."""
+    illus, curr = con.execute(
+        "SELECT count(DISTINCT is_illustrative), count(DISTINCT currency) FROM flow"
+        " WHERE len($d::VARCHAR[]) = 0 OR dataset = ANY($d::VARCHAR[])",
+        {"d": params["dataset"]},
+    ).fetchone()
+    one_side = bool(params["leg"]) and (
+        set(params["leg"]) <= {"in", "direct"} or set(params["leg"]) <= {"out", "direct"}
+    )
+    money_safe = spec.measure not in MONEY or (len(params["stage_group"]) == 1 and one_side)
+    currency_safe = spec.measure != "amount_original" or curr <= 1
+    return illus <= 1 and money_safe and currency_safe
+
+
 def forced_dimensions(
     con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec
 ) -> tuple[str, ...]:
     """Distinctions a total of this slice must keep apart (see the module docstring)."""
+    if _settled(con, params, spec):
+        return ()
     probe = (
         "count(DISTINCT is_illustrative) AS illus, count(DISTINCT stage_group) AS groups,"
         " (bool_or(leg = 'in') AND bool_or(leg = 'out')) AS legs, count(DISTINCT currency) AS curr"

@@ -127,3 +127,23 @@ def test_the_sql_console_page_runs_a_query_and_refuses_a_write(env):
     at.text_area(key="sql_text").input("DELETE FROM flow")
     at.button[0].click().run()
     assert "Refused: writing is not allowed" in at.error[0].value
+
+
+def test_a_cell_selected_in_the_table_drills_to_the_same_rows_as_the_selectboxes(live):
+    from dashboard import pivot_view
+
+    con = warehouse.connect_reader(live)
+    try:
+        params = slices.filter_params(dataset=["real"], stage_group=["transferred"], leg=["in"])
+        pivot = slices.pivot(con, params, slices.PivotSpec(rows=("fund",), columns=("year",)))
+        table = pivot.table()
+        row = table.index[table["fund"] == "PGTF"][0]
+        key = pivot_view.cell_key(pivot, table, (int(row), "2001"))
+        assert key == {"fund": "PGTF", "year": "2001"}
+        rows = slices.drill(con, params, key)
+        assert rows["amount_display"].sum() == pytest.approx(table.loc[row, "2001"])
+        total_key = pivot_view.cell_key(pivot, table, (int(row), "fund"))
+        assert total_key == {"fund": "PGTF", "year": "Total"}
+        assert pivot_view.valid_cell(table, [(99, "2001")]) is None
+    finally:
+        con.close()
