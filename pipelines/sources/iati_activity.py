@@ -19,6 +19,14 @@ from pipelines.sources.iati_model import (
 )
 from pipelines.sources.iati_transaction import read_transaction
 
+ACTIVITY_TAGS = frozenset(
+    {
+        "transaction", "iati-identifier", "reporting-org", "participating-org",
+        "recipient-country", "recipient-region", "default-flow-type", "default-finance-type",
+        "default-aid-type", "sector", "title",
+    }
+)  # fmt: skip
+
 
 def _sector(a: Activity, el: etree._Element) -> None:
     """Keep the DAC sector with the highest percentage (first one on ties)."""
@@ -66,6 +74,6 @@ def read_activity(el: etree._Element) -> Activity:
     a = Activity(default_currency=(el.get("default-currency") or "").strip())
     for child in el:
         tag = child.tag
-        if isinstance(tag, str):
+        if tag in ACTIVITY_TAGS:  # budgets, results, documents, ... are skipped at once
             _activity_child(a, child, tag)
     return a
