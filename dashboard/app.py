@@ -24,12 +24,12 @@ pages = {
         title=t(f"page.{key}"),
         url_path=key,
         default=key == "overview",
-    )  # fmt: skip
+    )
     for key in PAGES
     if (APP_DIR / "app_pages" / f"{key}.py").is_file()
 }
 nav = st.navigation(list(pages.values()))
-here = next((key for key, page in pages.items() if page is nav), "overview")
+here = next((key for key, page in pages.items() if page.url_path == nav.url_path), "overview")
 filters.sidebar(choices, labels, page=here)
 wanted = filters.requested_page()
 if wanted and wanted != here and wanted in pages:

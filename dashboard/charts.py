@@ -12,18 +12,33 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.i18n import label, t
+from dashboard.i18n import t
 
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442",
-             "#000000")  # fmt: skip
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
 GREY = "#999999"
-CHANNEL_COLOURS = {"pgtf": "#0072B2", "unfssc": "#E69F00", "cities_fund": "#009E73",
-                   "dgttf": "#CC79A7", "local_private": "#D55E00", "direct": "#56B4E9"}  # fmt: skip
-GROUP_COLOURS = {"promised": "#E69F00", "transferred": "#0072B2", "allocated": "#009E73",
-                 "used": "#CC79A7"}  # fmt: skip
-MODALITY_COLOURS = {"south_south": "#009E73", "triangular": "#E69F00", "north_south": "#0072B2",
-                    "city_to_city": "#CC79A7", "local_private": "#D55E00",
-                    "multilateral": "#56B4E9", "unspecified": GREY}  # fmt: skip
+CHANNEL_COLOURS = {
+    "pgtf": "#0072B2",
+    "unfssc": "#E69F00",
+    "cities_fund": "#009E73",
+    "dgttf": "#CC79A7",
+    "local_private": "#D55E00",
+    "direct": "#56B4E9",
+}
+GROUP_COLOURS = {
+    "promised": "#E69F00",
+    "transferred": "#0072B2",
+    "allocated": "#009E73",
+    "used": "#CC79A7",
+}
+MODALITY_COLOURS = {
+    "south_south": "#009E73",
+    "triangular": "#E69F00",
+    "north_south": "#0072B2",
+    "city_to_city": "#CC79A7",
+    "local_private": "#D55E00",
+    "multilateral": "#56B4E9",
+    "unspecified": GREY,
+}
 GROUP_ORDER = ("promised", "transferred", "allocated", "used")
 LAYOUT = {
     "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
@@ -35,6 +50,12 @@ LAYOUT = {
 def channel_colour(channel: str) -> str:
     """The fixed colour of a fund or channel; related funds share a neutral grey."""
     return CHANNEL_COLOURS.get(channel, GREY)
+
+
+def _faint(colour: str, alpha: float = 0.35) -> str:
+    """``#RRGGBB`` as a translucent rgba() for Sankey links."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
 
 
 def _name(names: Mapping[str, str] | None, code: object) -> str:
@@ -75,8 +96,9 @@ def fold_small_links(links: pd.DataFrame, threshold: float, other: str) -> pd.Da
         small = group["amount"] < threshold * total
         end = "source" if side == "in" else "target"
         group = group.assign(**{end: group[end].where(~small, other)})
-        parts.append(group.groupby(["side", "source", "target"], as_index=False)[
-            ["amount", "flows"]].sum())  # fmt: skip
+        parts.append(
+            group.groupby(["side", "source", "target"], as_index=False)[["amount", "flows"]].sum()
+        )
     if not parts:
         return links.iloc[0:0]
     return pd.concat(parts, ignore_index=True)
@@ -98,26 +120,45 @@ def sankey(links: pd.DataFrame, names: Mapping[str, str], currency: str) -> go.F
     for row in links.itertuples():
         sources.append(index[("src", row.source) if row.side == "in" else ("chan", row.source)])
         targets.append(index[("chan", row.target) if row.side == "in" else ("dst", row.target)])
+    channel_of = [
+        keys[t][1] if keys[t][0] == "chan" else keys[s][1]
+        for s, t in zip(sources, targets, strict=True)
+    ]
     fig = _figure()
-    fig.add_trace(go.Sankey(
-        arrangement="snap",
-        node={"label": [_name(names, code) for _, code in keys], "color": colours, "pad": 12},
-        link={"source": sources, "target": targets, "value": links["amount"].tolist(),
-              "hovertemplate": "%{source.label} → %{target.label}: %{value:,.0f} " + currency},
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Sankey(
+            arrangement="snap",
+            node={"label": [_name(names, code) for _, code in keys], "color": colours, "pad": 12},
+            link={
+                "source": sources,
+                "target": targets,
+                "value": links["amount"].tolist(),
+                "color": [_faint(channel_colour(c)) for c in channel_of],
+                "hovertemplate": "%{source.label} → %{target.label}: %{value:,.0f} " + currency,
+            },
+        )
+    )
     return fig
 
 
 def by_year(df: pd.DataFrame, currency: str) -> go.Figure:
-    """Money by year, one bar series per stage group, side by side (never stacked)."""
+    """Money by year, one line per stage group (groups side by side, never stacked)."""
     fig = _figure()
     for group in GROUP_ORDER:
-        part = df[df["stage_group"] == group]
+        part = df[df["stage_group"] == group].sort_values("year")
         if len(part):
-            fig.add_trace(go.Bar(x=part["year"], y=part["amount"], name=t(f"group.{group}"),
-                                 marker_color=GROUP_COLOURS[group],
-                                 hovertemplate=_money_hover(currency)))  # fmt: skip
-    fig.update_layout(barmode="group", yaxis_title=currency, xaxis_title=t("axis.year"))
+            fig.add_trace(
+                go.Scatter(
+                    x=part["year"],
+                    y=part["amount"],
+                    name=t(f"group.{group}"),
+                    mode="lines+markers",
+                    line_color=GROUP_COLOURS[group],
+                    marker_size=4,
+                    hovertemplate=_money_hover(currency),
+                )
+            )
+    fig.update_layout(yaxis_title=currency, xaxis_title=t("axis.year"), hovermode="x unified")
     return fig
 
 
@@ -127,85 +168,17 @@ def by_modality(df: pd.DataFrame, names: Mapping[str, str], currency: str) -> go
     for group in GROUP_ORDER:
         part = df[df["stage_group"] == group]
         if len(part):
-            fig.add_trace(go.Bar(y=[_name(names, m) for m in part["modality"]], x=part["amount"],
-                                 orientation="h", name=t(f"group.{group}"),
-                                 marker_color=GROUP_COLOURS[group],
-                                 hovertemplate="%{x:,.0f} " + currency))  # fmt: skip
+            fig.add_trace(
+                go.Bar(
+                    y=[_name(names, m) for m in part["modality"]],
+                    x=part["amount"],
+                    orientation="h",
+                    name=t(f"group.{group}"),
+                    marker_color=GROUP_COLOURS[group],
+                    hovertemplate="%{x:,.0f} " + currency,
+                )
+            )
     fig.update_layout(barmode="group", xaxis_title=currency)
-    return fig
-
-
-def contributors(df: pd.DataFrame, currency: str) -> go.Figure:
-    """Promised and transferred by contributor (horizontal bars, largest on top)."""
-    fig = _figure()
-    ordered = df.iloc[::-1]
-    for group in ("promised", "transferred"):
-        fig.add_trace(go.Bar(y=ordered["contributor"], x=ordered[group], orientation="h",
-                             name=t(f"group.{group}"), marker_color=GROUP_COLOURS[group],
-                             hovertemplate="%{x:,.0f} " + currency))  # fmt: skip
-    fig.update_layout(barmode="group", xaxis_title=currency)
-    return fig
-
-
-def pledged_vs_paid(df: pd.DataFrame, currency: str) -> go.Figure:
-    """Promised vs transferred per year (bars) and the fulfilment rate (line, right axis)."""
-    fig = _figure()
-    for group in ("promised", "transferred"):
-        fig.add_trace(go.Bar(x=df["year"], y=df[group], name=t(f"group.{group}"),
-                             marker_color=GROUP_COLOURS[group],
-                             hovertemplate=_money_hover(currency)))  # fmt: skip
-    fig.add_trace(go.Scatter(x=df["year"], y=df["fulfilment"], name=t("funds.fulfilment"),
-                             mode="lines+markers", yaxis="y2", line_color="#000000",
-                             hovertemplate="%{y:.0%}"))  # fmt: skip
-    fig.update_layout(barmode="group", yaxis_title=currency,
-                      yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%",
-                              "showgrid": False, "rangemode": "tozero"})  # fmt: skip
-    return fig
-
-
-def treemap(df: pd.DataFrame, currency: str) -> go.Figure:
-    """Allocations by region (parent) and country (leaf)."""
-    regions = df.groupby("region", as_index=False)["amount"].sum()
-    ids = [f"r:{r}" for r in regions["region"]] + [
-        f"c:{r}:{c}" for r, c in zip(df["region"], df["country"], strict=True)
-    ]
-    labels = list(regions["region"]) + list(df["country"])
-    parents = [""] * len(regions) + [f"r:{r}" for r in df["region"]]
-    values = list(regions["amount"]) + list(df["amount"])
-    fig = _figure()
-    fig.add_trace(go.Treemap(ids=ids, labels=labels, parents=parents, values=values,
-                             branchvalues="total",
-                             hovertemplate="%{label}: %{value:,.0f} " + currency))  # fmt: skip
-    return fig
-
-
-def region_modality(df: pd.DataFrame, names: Mapping[str, str], currency: str) -> go.Figure:
-    """Money received by sub-region (grouped under its region), stacked by modality: modalities
-    partition one stage group on one side, so stacking adds like with like."""
-    df = df.assign(where=df["region"] + " · " + df["subregion"])
-    order = df.groupby("where")["amount"].sum().sort_values().index.tolist()
-    fig = _figure()
-    for modality, part in df.groupby("modality", sort=True):
-        part = part.set_index("where").reindex(order)
-        fig.add_trace(go.Bar(y=order, x=part["amount"], orientation="h",
-                             name=_name(names, modality),
-                             marker_color=MODALITY_COLOURS.get(str(modality), GREY),
-                             hovertemplate="%{x:,.0f} " + currency))  # fmt: skip
-    fig.update_layout(barmode="stack", xaxis_title=currency)
-    return fig
-
-
-def status_shares(row: Mapping[str, float]) -> go.Figure:
-    """Shares of the money received that went to LDCs, LLDCs and SIDS (each out of the total)."""
-    total = row.get("total") or 0
-    statuses = ("ldc", "lldc", "sids")
-    shares = [(row.get(s) or 0) / total if total else 0 for s in statuses]
-    fig = _figure()
-    fig.add_trace(go.Bar(x=[t(f"status.{s}") for s in statuses], y=shares,
-                         marker_color=[OKABE_ITO[i] for i in range(3)],
-                         text=[f"{v:.0%}" for v in shares], textposition="outside",
-                         hovertemplate="%{y:.1%}"))  # fmt: skip
-    fig.update_layout(yaxis={"tickformat": ".0%", "range": [0, 1.1]})
     return fig
 
 
@@ -213,22 +186,13 @@ def coverage(df: pd.DataFrame, names: Mapping[str, str]) -> go.Figure:
     """Which channels have data in which years (number of flows per cell)."""
     grid = df.pivot_table(index="channel", columns="year", values="flows", aggfunc="sum")
     fig = _figure()
-    fig.add_trace(go.Heatmap(z=grid.values, x=[int(y) for y in grid.columns],
-                             y=[_name(names, c) for c in grid.index], colorscale="Blues",
-                             hovertemplate="%{y} %{x}: %{z} " + t("axis.flows")))  # fmt: skip
-    return fig
-
-
-def timeline(df: pd.DataFrame) -> go.Figure:
-    """Dated events of a fund on a time axis, the description beside each point."""
-    dates = [
-        d if pd.notna(d) else pd.Timestamp(int(y), 7, 1)
-        for d, y in zip(df["event_date"], df["year"], strict=True)
-    ]
-    fig = _figure()
-    fig.add_trace(go.Scatter(x=dates, y=[0] * len(df), mode="markers+text",
-                             text=[label("event", k) for k in df["kind"]],
-                             textposition="top center", marker={"size": 12, "color": "#0072B2"},
-                             hovertext=df["description"], hoverinfo="text+x"))  # fmt: skip
-    fig.update_layout(yaxis={"visible": False, "range": [-1, 1.5]}, height=220)
+    fig.add_trace(
+        go.Heatmap(
+            z=grid.values,
+            x=[int(y) for y in grid.columns],
+            y=[_name(names, c) for c in grid.index],
+            colorscale="Blues",
+            hovertemplate="%{y} %{x}: %{z} " + t("axis.flows"),
+        )
+    )
     return fig

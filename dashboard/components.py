@@ -24,8 +24,10 @@ TOPOJSON_URL = "/app/static/topojson/"
 
 def plot_config(name: str, is_map: bool = False) -> dict:
     """Plotly config: PNG export from the modebar (offline); maps read geometry locally."""
-    config = {"displaylogo": False,
-              "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}  # fmt: skip
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+    }
     if is_map:
         config["topojsonURL"] = TOPOJSON_URL
     return config
@@ -47,8 +49,11 @@ class Footer:
 
 
 def footer_text(footer: Footer) -> str:
-    unit = t("card.unit_money", currency=footer.currency) if footer.unit == "money" else t(
-        f"card.unit_{footer.unit}")  # fmt: skip
+    unit = (
+        t("card.unit_money", currency=footer.currency)
+        if footer.unit == "money"
+        else t(f"card.unit_{footer.unit}")
+    )
     parts = [unit]
     if footer.groups:
         groups = ", ".join(t(f"group.{g}") for g in footer.groups)
@@ -71,18 +76,35 @@ def footer_flags(footer: Footer) -> list[str]:
 
 def downloads(frame: pd.DataFrame, name: str) -> None:
     """CSV and XLSX of the data behind a card; the bytes are built only when clicked."""
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button(t("card.csv"), data=lambda: export.to_csv_bytes(frame),
-                         file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}",
-                         on_click="ignore", icon=":material/download:")  # fmt: skip
-    right.download_button(t("card.xlsx"), data=lambda: export.to_xlsx_bytes(frame),
-                          file_name=f"{name}.xlsx", key=f"xlsx_{name}", on_click="ignore",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          icon=":material/download:")  # fmt: skip
+    row = st.container(horizontal=True)
+    row.download_button(
+        t("card.csv"),
+        data=lambda: export.to_csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    row.download_button(
+        t("card.xlsx"),
+        data=lambda: export.to_xlsx_bytes(frame),
+        file_name=f"{name}.xlsx",
+        key=f"xlsx_{name}",
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )
 
 
-def card(title: str, fig: go.Figure | None, frame: pd.DataFrame, name: str, footer: Footer,
-         is_map: bool = False) -> None:  # fmt: skip
+def card(
+    title: str,
+    fig: go.Figure | None,
+    frame: pd.DataFrame,
+    name: str,
+    footer: Footer,
+    is_map: bool = False,
+) -> None:
     """One chart card; ``fig`` None or ``frame`` empty → the empty state."""
     with st.container(border=True):
         st.markdown(f"**{title}**")
@@ -115,8 +137,13 @@ def demo_banner(illustrative: bool) -> None:
         st.warning(t("flag.demo_banner"), icon=":material/science:")
 
 
-def kpi(column: st.delta_generator.DeltaGenerator, label: str, value: str, delta: str | None,
-        help_text: str) -> None:  # fmt: skip
+def kpi(
+    column: st.delta_generator.DeltaGenerator,
+    label: str,
+    value: str,
+    delta: str | None,
+    help_text: str,
+) -> None:
     column.metric(label, value, delta=delta, help=help_text, border=True)
 
 
@@ -124,9 +151,15 @@ def data_as_of(stamp: Mapping[str, object]) -> None:
     """The "data as of" line: warehouse version, when it was published, the last load."""
     last = stamp.get("last_load_at")
     last_text = str(last)[:16] if last is not None and pd.notna(last) else "–"
-    st.caption(t("stamp.as_of", version=stamp.get("warehouse_version") or "–",
-                 published=str(stamp.get("published_at") or "–")[:16].replace("T", " "),
-                 last_load=last_text, file=stamp.get("last_load_file") or "–"))  # fmt: skip
+    st.caption(
+        t(
+            "stamp.as_of",
+            version=stamp.get("warehouse_version") or "–",
+            published=str(stamp.get("published_at") or "–")[:16].replace("T", " "),
+            last_load=last_text,
+            file=stamp.get("last_load_file") or "–",
+        )
+    )
 
 
 def ignored_notes(notes: Sequence[tuple[str, str]]) -> None:

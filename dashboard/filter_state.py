@@ -12,16 +12,41 @@ from dataclasses import dataclass, fields, replace
 
 STAGES = ("pledge", "commitment", "paid", "allocation", "disbursement", "expenditure")
 STAGE_GROUPS = ("promised", "transferred", "allocated", "used")
-MODALITIES = ("north_south", "south_south", "triangular", "city_to_city", "local_private",
-              "multilateral")  # fmt: skip
-KINDS = ("government", "local_government", "city_network", "multilateral", "fund", "company",
-         "foundation", "ngo", "community", "individual", "other")  # fmt: skip
+MODALITIES = (
+    "north_south",
+    "south_south",
+    "triangular",
+    "city_to_city",
+    "local_private",
+    "multilateral",
+)
+KINDS = (
+    "government",
+    "local_government",
+    "city_network",
+    "multilateral",
+    "fund",
+    "company",
+    "foundation",
+    "ngo",
+    "community",
+    "individual",
+    "other",
+)
 STATUSES = ("ldc", "lldc", "sids")
 CURRENCIES = ("USD", "EUR", "CHF", "GBP")
 CHANNELS = ("local_private", "direct")  # channels without a fund, beside the fund ids
 PAGES = ("overview", "funds", "regions", "compare", "explore", "sources", "present", "load")
-LIST_FIELDS = ("fund", "stage", "modality", "contributor_kind", "contributor",
-               "recipient_country", "region", "status")  # fmt: skip
+LIST_FIELDS = (
+    "fund",
+    "stage",
+    "modality",
+    "contributor_kind",
+    "contributor",
+    "recipient_country",
+    "region",
+    "status",
+)
 URL_KEYS = ("dataset", "year_from", "year_to", *LIST_FIELDS, "currency", "lang", "page")
 DEFAULT_DATASET = "demo"
 
@@ -62,10 +87,16 @@ class Choices:
     pages: tuple[str, ...] = PAGES
 
     def values(self, name: str) -> tuple[str, ...]:
-        fixed = {"stage": STAGES, "modality": MODALITIES, "contributor_kind": KINDS,
-                 "status": STATUSES, "fund": self.funds + CHANNELS,
-                 "contributor": self.contributors, "recipient_country": self.countries,
-                 "region": self.regions}  # fmt: skip
+        fixed = {
+            "stage": STAGES,
+            "modality": MODALITIES,
+            "contributor_kind": KINDS,
+            "status": STATUSES,
+            "fund": self.funds + CHANNELS,
+            "contributor": self.contributors,
+            "recipient_country": self.countries,
+            "region": self.regions,
+        }
         return fixed[name]
 
 
@@ -97,8 +128,12 @@ def parse(params: Mapping[str, object], choices: Choices) -> tuple[Filters, list
     """Filters from query parameters; unknown parameters and invalid values are ignored."""
     found: dict[str, object] = {}
     ignored: list[Ignored] = []
-    singles = {"dataset": choices.datasets, "currency": CURRENCIES,
-               "lang": choices.languages, "page": choices.pages}  # fmt: skip
+    singles = {
+        "dataset": choices.datasets,
+        "currency": CURRENCIES,
+        "lang": choices.languages,
+        "page": choices.pages,
+    }
     for name, raw in params.items():
         try:
             if name in singles:
@@ -142,9 +177,13 @@ def to_query(filters: Filters) -> dict[str, str]:
 def sql_params(filters: Filters) -> dict[str, object]:
     """The bound parameters every chart query over ``flows_filtered`` takes."""
     params: dict[str, object] = {name: list(getattr(filters, name)) for name in LIST_FIELDS}
-    params |= {"dataset": filters.dataset, "year_from": filters.year_from,
-               "year_to": filters.year_to, "currency": filters.currency,
-               "display_currency": filters.currency}  # fmt: skip
+    params |= {
+        "dataset": filters.dataset,
+        "year_from": filters.year_from,
+        "year_to": filters.year_to,
+        "currency": filters.currency,
+        "display_currency": filters.currency,
+    }
     return params
 
 

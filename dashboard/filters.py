@@ -71,7 +71,7 @@ def _init_from_url(choices: Choices) -> None:
     if lo is not None and hi is not None:
         state[_K + "years"] = (filters.year_from or lo, filters.year_to or hi)
     state[_K + "notes"] = ignored
-    state[_K + "requested_page"] = filters.page
+    state[_K + "requested_page"] = filters.page if "page" in params else None
     state[_K + "ready"] = True
 
 
@@ -102,16 +102,26 @@ def _dataset_label(choices: Choices) -> Callable[[str], str]:
 
 def _widgets(choices: Choices, labels: Labels) -> None:
     sb = st.sidebar
-    sb.selectbox(t("filters.dataset"), choices.datasets, key=_K + "dataset",
-                 format_func=_dataset_label(choices), on_change=_clear_notes)  # fmt: skip
+    sb.selectbox(
+        t("filters.dataset"),
+        choices.datasets,
+        key=_K + "dataset",
+        format_func=_dataset_label(choices),
+        on_change=_clear_notes,
+    )
     lo, hi = choices.first_year, choices.last_year
     if lo is not None and hi is not None and lo < hi:
         sb.slider(t("filters.years"), lo, hi, key=_K + "years", on_change=_clear_notes)
     options = {name: choices.values(name) for name in LIST_FIELDS}
     for name in LIST_FIELDS:
-        sb.multiselect(t(f"filters.{name}"), options[name], key=_K + name,
-                       format_func=_label_of(labels, name), placeholder=t("filters.all"),
-                       on_change=_clear_notes)  # fmt: skip
+        sb.multiselect(
+            t(f"filters.{name}"),
+            options[name],
+            key=_K + name,
+            format_func=_label_of(labels, name),
+            placeholder=t("filters.all"),
+            on_change=_clear_notes,
+        )
     sb.selectbox(t("filters.currency"), CURRENCIES, key=_K + "currency", on_change=_clear_notes)
     sb.selectbox(
         t("filters.lang"),
@@ -129,9 +139,15 @@ def _from_state(choices: Choices, page: str) -> Filters:
     year_from = years[0] if years and years[0] != lo else None
     year_to = years[1] if years and years[1] != hi else None
     lists = {name: tuple(state.get(_K + name) or ()) for name in LIST_FIELDS}
-    return Filters(dataset=state[_K + "dataset"], year_from=year_from, year_to=year_to,
-                   currency=state[_K + "currency"], lang=state[_K + "lang"], page=page,
-                   **lists)  # fmt: skip
+    return Filters(
+        dataset=state[_K + "dataset"],
+        year_from=year_from,
+        year_to=year_to,
+        currency=state[_K + "currency"],
+        lang=state[_K + "lang"],
+        page=page,
+        **lists,
+    )
 
 
 def sidebar(choices: Choices, labels: Labels, page: str) -> Filters:
@@ -172,6 +188,12 @@ def pick_fund(options: list[str], labels: dict[str, str]) -> str:
         st.session_state[_K + "fund"] = [st.session_state[key]]
         _clear_notes()
 
-    st.selectbox(t("funds.pick"), options, index=options.index(value), key=key,
-                 format_func=lambda c: labels.get(c, c), on_change=follow)  # fmt: skip
+    st.selectbox(
+        t("funds.pick"),
+        options,
+        index=options.index(value),
+        key=key,
+        format_func=lambda c: labels.get(c, c),
+        on_change=follow,
+    )
     return value

@@ -31,14 +31,20 @@ class View:
         """A chart query with this view's filters (``extra`` adds or overrides parameters)."""
         return data.query(name, **(sql_params(self.filters) | extra))
 
-    def footer(self, groups: Sequence[str], side: str, pledges_beside: bool = False,
-               **extra: object) -> Footer:  # fmt: skip
+    def footer(
+        self, groups: Sequence[str], side: str, pledges_beside: bool = False, **extra: object
+    ) -> Footer:
         """Footer of a card counting ``groups`` on ``side`` (given, received, total, any)."""
         stats = self.query("card_stats", groups=list(groups), side=side, **extra).iloc[0]
-        return Footer(currency=self.currency, groups=tuple(groups), flows=int(stats["flows"]),
-                      sources=int(stats["sources"]),
-                      flows_without_rate=int(stats["flows_without_rate"]),
-                      illustrative=self.illustrative, pledges_beside=pledges_beside)  # fmt: skip
+        return Footer(
+            currency=self.currency,
+            groups=tuple(groups),
+            flows=int(stats["flows"]),
+            sources=int(stats["sources"]),
+            flows_without_rate=int(stats["flows_without_rate"]),
+            illustrative=self.illustrative,
+            pledges_beside=pledges_beside,
+        )
 
     def names(self) -> dict[str, str]:
         """Display names of every code a chart may show (funds, channels, kinds, modalities)."""

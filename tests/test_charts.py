@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import charts, charts_geo
+from dashboard import charts, charts_funds, charts_geo
 
 NAMES = {"pgtf": "PGTF", "direct": "Direct", "government": "Governments", "other": "Other"}
 
@@ -82,19 +82,15 @@ def test_top_n_keeps_the_largest_and_sums_the_rest_into_other():
     assert top["promised"].tolist() == [1.0, 1.0, 3.0]
 
 
-def test_money_by_year_draws_one_bar_series_per_group_side_by_side():
-    frame = pd.DataFrame(
-        {
-            "year": [2019, 2019, 2020],
-            "stage_group": ["promised", "transferred", "transferred"],
-            "amount": [2.0, 1.0, 3.0],
-        }
-    )
+def test_money_by_year_draws_one_line_per_group_never_stacked():
+    frame = pd.DataFrame({"year": [2020, 2019, 2019], "stage_group": ["transferred", "promised",
+                          "transferred"], "amount": [3.0, 2.0, 1.0]})  # fmt: skip
     fig = charts.by_year(frame, "USD")
-    assert [t.type for t in fig.data] == ["bar", "bar"]
-    assert fig.layout.barmode == "group"
+    assert [t.type for t in fig.data] == ["scatter", "scatter"]
+    assert all(t.stackgroup is None for t in fig.data)
+    assert list(fig.data[1].x) == [2019, 2020]
     assert list(fig.data[1].y) == [1.0, 3.0]
-    assert fig.data[0].marker.color == charts.GROUP_COLOURS["promised"]
+    assert fig.data[0].line.color == charts.GROUP_COLOURS["promised"]
 
 
 def test_money_by_modality_uses_display_names():
@@ -110,7 +106,7 @@ def test_contributors_chart_puts_the_largest_on_top():
     frame = pd.DataFrame(
         {"contributor": ["a", "b"], "promised": [3.0, 1.0], "transferred": [2.0, 1.0]}
     )
-    fig = charts.contributors(frame, "USD")
+    fig = charts_funds.contributors(frame, "USD")
     assert [t.name for t in fig.data] == ["Promised", "Transferred"]
     assert list(fig.data[1].y) == ["b", "a"]
 
@@ -119,7 +115,7 @@ def test_pledged_vs_paid_draws_the_fulfilment_rate_on_a_second_axis():
     frame = pd.DataFrame(
         {"year": [2019], "promised": [2.0], "transferred": [1.0], "fulfilment": [0.5]}
     )
-    fig = charts.pledged_vs_paid(frame, "USD")
+    fig = charts_funds.pledged_vs_paid(frame, "USD")
     assert [t.type for t in fig.data] == ["bar", "bar", "scatter"]
     assert fig.data[2].yaxis == "y2"
     assert list(fig.data[2].y) == [0.5]
@@ -133,7 +129,7 @@ def test_treemap_nests_countries_under_their_region():
             "amount": [3.0, 1.0, 2.0],
         }
     )
-    trace = charts.treemap(frame, "USD").data[0]
+    trace = charts_funds.treemap(frame, "USD").data[0]
     assert trace.type == "treemap"
     assert list(trace.values) == [4.0, 2.0, 3.0, 1.0, 2.0]
     assert list(trace.parents) == ["", "", "r:Africa", "r:Africa", "r:Americas"]
@@ -148,7 +144,7 @@ def test_region_modality_stacks_modalities_per_sub_region():
             "amount": [3.0, 1.0, 5.0],
         }
     )
-    fig = charts.region_modality(frame, {}, "USD")
+    fig = charts_geo.region_modality(frame, {}, "USD")
     assert fig.layout.barmode == "stack"
     assert [t.name for t in fig.data] == ["south_south", "triangular"]
     assert list(fig.data[0].x) == [3.0, 5.0]
@@ -156,7 +152,7 @@ def test_region_modality_stacks_modalities_per_sub_region():
 
 
 def test_status_shares_divide_each_status_by_the_total():
-    fig = charts.status_shares({"total": 500.0, "ldc": 500.0, "lldc": 0.0, "sids": 200.0})
+    fig = charts_geo.status_shares({"total": 500.0, "ldc": 500.0, "lldc": 0.0, "sids": 200.0})
     assert list(fig.data[0].y) == [1.0, 0.0, 0.4]
     assert list(fig.data[0].x) == ["LDC", "LLDC", "SIDS"]
 
@@ -180,7 +176,7 @@ def test_timeline_places_undated_events_in_mid_year():
             "description": ["a", "b"],
         }
     )
-    trace = charts.timeline(frame).data[0]
+    trace = charts_funds.timeline(frame).data[0]
     assert [pd.Timestamp(x) for x in trace.x] == [
         pd.Timestamp("1983-12-20"),
         pd.Timestamp("2003-07-01"),
@@ -213,9 +209,9 @@ def test_city_map_draws_arcs_per_kind_and_each_city_once():
     )
     fig = charts_geo.city_links(frame, "USD")
     assert [t.type for t in fig.data] == ["scattergeo"] * 3
-    assert fig.data[0].line.dash == "dash"
-    assert fig.data[1].line.dash == "solid"
-    assert list(fig.data[0].lat) == [45.8, 6.1, None]
+    assert fig.data[0].line.dash == "solid"  # flows under partnerships
+    assert fig.data[1].line.dash == "dash"
+    assert list(fig.data[1].lat) == [45.8, 6.1, None]
     assert list(fig.data[2].text) == ["Lyon", "Lomé"]
 
 

@@ -3,7 +3,7 @@ timeline."""
 
 import streamlit as st
 
-from dashboard import charts, components, filters, page_kit
+from dashboard import charts, charts_funds, components, filters, page_kit
 from dashboard.i18n import label, money, t
 
 v = page_kit.view()
@@ -15,31 +15,36 @@ name = names.get(fund, fund)
 only = {"fund": [fund]}
 
 top_n = st.slider(t("funds.top_n"), 3, 30, 10, key="fu_top_n")
-contributors = charts.top_n_other(v.query("fund_contributors", **only), "contributor",
-                                  "transferred", top_n, t("common.other"))  # fmt: skip
+contributors = charts.top_n_other(
+    v.query("fund_contributors", **only), "contributor", "transferred", top_n, t("common.other")
+)
 components.card(
     t("funds.contributors_title", fund=name, currency=v.currency, n=top_n),
-    charts.contributors(contributors, v.currency) if len(contributors) else None,
-    contributors, "fund_contributors",
+    charts_funds.contributors(contributors, v.currency) if len(contributors) else None,
+    contributors,
+    "fund_contributors",
     v.footer(["promised", "transferred"], "given", pledges_beside=True, **only),
-)  # fmt: skip
+)
 
 left, right = st.columns(2)
 with left:
     by_year = v.query("fund_by_year", **only)
     components.card(
         t("funds.by_year_title", fund=name, currency=v.currency),
-        charts.pledged_vs_paid(by_year, v.currency) if len(by_year) else None,
-        by_year, "fund_by_year",
+        charts_funds.pledged_vs_paid(by_year, v.currency) if len(by_year) else None,
+        by_year,
+        "fund_by_year",
         v.footer(["promised", "transferred"], "given", pledges_beside=True, **only),
-    )  # fmt: skip
+    )
 with right:
     allocations = v.query("fund_allocations", **only)
     components.card(
         t("funds.allocations_title", fund=name, currency=v.currency),
-        charts.treemap(allocations, v.currency) if len(allocations) else None,
-        allocations, "fund_allocations", v.footer(["allocated"], "total", **only),
-    )  # fmt: skip
+        charts_funds.treemap(allocations, v.currency) if len(allocations) else None,
+        allocations,
+        "fund_allocations",
+        v.footer(["allocated"], "total", **only),
+    )
 
 st.subheader(t("funds.stocks_title", fund=name))
 stocks = v.query("fund_statistics", dataset=v.filters.dataset, fund=fund)
@@ -60,7 +65,7 @@ with st.container(border=True):
     if events.empty:
         st.info(t("funds.no_events"))
     else:
-        fig = charts.timeline(events)
+        fig = charts_funds.timeline(events)
         st.plotly_chart(fig, config=components.plot_config("fund_timeline"), key="fund_timeline")
         for row in events.itertuples():
             when = (

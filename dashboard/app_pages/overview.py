@@ -12,7 +12,7 @@ components.demo_banner(v.illustrative)
 components.data_as_of(data.query("data_as_of").iloc[0].to_dict())
 
 summary = kpis.summary(v.query("overview_kpis"))
-columns = st.columns(len(kpis.METRICS))
+columns = st.columns(len(kpis.MONEY)) + st.columns(len(kpis.MONEY))[: len(kpis.METRICS) - 4]
 for column, name in zip(columns, kpis.METRICS, strict=True):
     item = summary[name]
     if name in kpis.MONEY:
@@ -23,26 +23,42 @@ for column, name in zip(columns, kpis.METRICS, strict=True):
         value = number(item.value)
     delta = None
     if item.change is not None:
-        change = t("kpi.points", n=f"{item.change * 100:+.1f}") if name in kpis.SHARES else percent(
-            item.change, signed=True)  # fmt: skip
+        change = (
+            t("kpi.points", n=f"{item.change * 100:+.1f}")
+            if name in kpis.SHARES
+            else percent(item.change, signed=True)
+        )
         delta = t("kpi.change", change=change, year=item.year)
     components.kpi(column, t(f"kpi.{name}"), value, delta, t(f"kpi.{name}_help"))
 
 st.subheader(t("overview.flows_title"))
 left, mid, right = st.columns(3)
-group = left.selectbox(t("overview.group"), STAGE_GROUPS, index=1, key="ov_group",
-                       format_func=lambda g: t(f"group.{g}"))  # fmt: skip
-by = mid.radio(t("overview.by"), ("kind", "region"), horizontal=True, key="ov_by",
-               format_func=lambda b: t(f"overview.by_{b}"))  # fmt: skip
-threshold = right.slider(t("overview.threshold"), 0.0, 20.0, 2.0, 0.5, key="ov_threshold",
-                         format="%.1f%%")  # fmt: skip
+group = left.selectbox(
+    t("overview.group"),
+    STAGE_GROUPS,
+    index=1,
+    key="ov_group",
+    format_func=lambda g: t(f"group.{g}"),
+)
+by = mid.radio(
+    t("overview.by"),
+    ("kind", "region"),
+    horizontal=True,
+    key="ov_by",
+    format_func=lambda b: t(f"overview.by_{b}"),
+)
+threshold = right.slider(
+    t("overview.threshold"), 0.0, 20.0, 2.0, 0.5, key="ov_threshold", format="%.1f%%"
+)
 links = v.query("overview_sankey", group=group, by=by)
 folded = charts.fold_small_links(links, threshold / 100, "other")
 components.card(
     t("overview.sankey_title", group=t(f"group.{group}"), currency=v.currency),
     charts.sankey(folded, v.names(), v.currency) if len(folded) else None,
-    folded, "sankey", v.footer([group], side="any"),
-)  # fmt: skip
+    folded,
+    "sankey",
+    v.footer([group], side="any"),
+)
 
 left, right = st.columns(2)
 with left:
@@ -50,13 +66,16 @@ with left:
     components.card(
         t("overview.by_year_title", currency=v.currency),
         charts.by_year(by_year, v.currency) if len(by_year) else None,
-        by_year, "money_by_year", v.footer(STAGE_GROUPS, side="total", pledges_beside=True),
-    )  # fmt: skip
+        by_year,
+        "money_by_year",
+        v.footer(STAGE_GROUPS, side="total", pledges_beside=True),
+    )
 with right:
     by_modality = v.query("overview_by_modality")
     components.card(
         t("overview.by_modality_title", currency=v.currency),
         charts.by_modality(by_modality, v.names(), v.currency) if len(by_modality) else None,
-        by_modality, "money_by_modality",
+        by_modality,
+        "money_by_modality",
         v.footer(STAGE_GROUPS, side="total", pledges_beside=True),
-    )  # fmt: skip
+    )

@@ -3,7 +3,7 @@ shares, and the city-to-city map."""
 
 import streamlit as st
 
-from dashboard import charts, charts_geo, components, page_kit
+from dashboard import charts_geo, components, page_kit
 from dashboard.filter_state import STAGE_GROUPS
 from dashboard.i18n import t
 
@@ -18,27 +18,37 @@ direction = left.radio(
     key="rg_direction",
     format_func=lambda d: t(f"regions.direction_{d}"),
 )
-group = right.selectbox(t("regions.group"), STAGE_GROUPS, index=1, key="rg_group",
-                        format_func=lambda g: t(f"group.{g}"))  # fmt: skip
+group = right.selectbox(
+    t("regions.group"), STAGE_GROUPS, index=1, key="rg_group", format_func=lambda g: t(f"group.{g}")
+)
 group_name = t(f"group.{group}")
 side = "given" if direction == "given" else "received"
 
 countries = v.query("regions_map", group=group, direction=direction)
 components.card(
-    t("regions.map_title", group=group_name, direction=t(f"regions.direction_{direction}"),
-      currency=v.currency),
+    t(
+        "regions.map_title",
+        group=group_name,
+        direction=t(f"regions.direction_{direction}"),
+        currency=v.currency,
+    ),
     charts_geo.choropleth(countries, v.currency) if len(countries) else None,
-    countries, "map_countries", v.footer([group], side), is_map=True,
-)  # fmt: skip
+    countries,
+    "map_countries",
+    v.footer([group], side),
+    is_map=True,
+)
 
 left, right = st.columns([3, 2])
 with left:
     by_region = v.query("regions_by_modality", group=group)
     components.card(
         t("regions.modality_title", group=group_name, currency=v.currency),
-        charts.region_modality(by_region, v.names(), v.currency) if len(by_region) else None,
-        by_region, "regions_by_modality", v.footer([group], "received"),
-    )  # fmt: skip
+        charts_geo.region_modality(by_region, v.names(), v.currency) if len(by_region) else None,
+        by_region,
+        "regions_by_modality",
+        v.footer([group], "received"),
+    )
 with right:
     shares = v.query("regions_status_shares", group=group)
     row = shares.iloc[0].to_dict() if len(shares) else {}
@@ -46,15 +56,20 @@ with right:
     footer = v.footer([group], "received")
     components.card(
         t("regions.status_title", group=group_name),
-        charts.status_shares(row) if has_money else None,
-        shares if has_money else shares.iloc[0:0], "status_shares",
-        components.Footer(**{**footer.__dict__, "unit": "share",
-                             "extra": (t("regions.status_note"),)}),
-    )  # fmt: skip
+        charts_geo.status_shares(row) if has_money else None,
+        shares if has_money else shares.iloc[0:0],
+        "status_shares",
+        components.Footer(
+            **{**footer.__dict__, "unit": "share", "extra": (t("regions.status_note"),)}
+        ),
+    )
 
 links = v.query("regions_city_links")
 components.card(
     t("regions.cities_title"),
     charts_geo.city_links(links, v.currency) if len(links) else None,
-    links, "city_links", v.footer([], "given"), is_map=True,
-)  # fmt: skip
+    links,
+    "city_links",
+    v.footer([], "given"),
+    is_map=True,
+)

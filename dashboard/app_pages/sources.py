@@ -16,21 +16,27 @@ coverage = v.query("sources_coverage")
 components.card(
     t("sources.coverage_title"),
     charts.coverage(coverage, v.names()) if len(coverage) else None,
-    coverage, "coverage", components.Footer(**{**v.footer([], "any").__dict__, "unit": "count"}),
-)  # fmt: skip
+    coverage,
+    "coverage",
+    components.Footer(**{**v.footer([], "any").__dict__, "unit": "count"}),
+)
 left, right = st.columns(2)
 with left:
     components.table_card(t("sources.no_rate_title"), v.query("sources_no_rate"), "no_rate")
-    components.table_card(t("sources.batches_title"), v.query("sources_batches", **dataset),
-                          "batches")  # fmt: skip
-    components.table_card(t("sources.review_title"),
-                          v.query("sources_review_actors", **dataset), "review_actors")  # fmt: skip
+    components.table_card(
+        t("sources.batches_title"), v.query("sources_batches", **dataset), "batches"
+    )
+    components.table_card(
+        t("sources.review_title"), v.query("sources_review_actors", **dataset), "review_actors"
+    )
 with right:
     components.table_card(t("sources.outliers_title"), v.query("sources_outliers"), "outliers")
-    components.table_card(t("sources.rejected_title"), v.query("sources_rejected", **dataset),
-                          "rejected")  # fmt: skip
-    components.table_card(t("sources.duplicates_title"),
-                          v.query("sources_duplicates", **dataset), "duplicates")  # fmt: skip
+    components.table_card(
+        t("sources.rejected_title"), v.query("sources_rejected", **dataset), "rejected"
+    )
+    components.table_card(
+        t("sources.duplicates_title"), v.query("sources_duplicates", **dataset), "duplicates"
+    )
 
 st.header(t("sources.methodology_title"))
 st.markdown(t("methodology.body"))
