@@ -166,13 +166,15 @@ def batches(
         _fail(f"no warehouse at {live}: run `fundflows build` first", 2)
     frame = batches_mod.list_batches(live, dataset)
     table = Table(title=f"batches in {live}", title_justify="left")
-    for column in ("batch_id", "dataset", "file_name", "format", "loaded_at", "rows_read",
-                   "rows_loaded", "rows_rejected", "is_bundled"):  # fmt: skip
-        table.add_column(column)
+    table.add_column("batch", no_wrap=True)
+    for column in ("dataset", "file", "loaded at (UTC)", "read", "loaded", "rejected"):
+        table.add_column(column, overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(row.batch_id, row.dataset, row.file_name, row.format,
-                      str(row.loaded_at)[:19], f"{row.rows_read:,}", f"{row.rows_loaded:,}",
-                      f"{row.rows_rejected:,}", "yes" if row.is_bundled else "")  # fmt: skip
+        table.add_row(
+            row.batch_id + (" (bundled)" if row.is_bundled else ""), row.dataset,
+            Path(row.file_name).name, str(row.loaded_at)[:16], f"{row.rows_read:,}",
+            f"{row.rows_loaded:,}", f"{row.rows_rejected:,}",
+        )  # fmt: skip
     out.print(table)
     if frame.empty:
         out.print("no batches")
