@@ -2,8 +2,8 @@
 
 Each view names the counting rules that apply to it (catalogue keys under ``rules.``) and the
 stage groups and side its numbers come from (for the flow count and the missing-rate note of
-``card_stats``). Builders come from ``dashboard.charts`` / ``dashboard.charts_geo``, which are
-pure (DataFrame → Figure) and import no Streamlit.
+``card_stats``). Builders come from ``dashboard.charts``, ``charts_funds`` and
+``charts_geo``, which are pure (DataFrame → Figure) and import no Streamlit.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, charts_geo
+from dashboard import charts, charts_funds, charts_geo
 from dashboard.filter_state import Filters, sql_params
 from pipelines import warehouse
 from pipelines.deck_i18n import Translator
@@ -111,7 +111,7 @@ def _funds(con, filters: Filters, tr: Translator) -> ViewResult:
     else:
         rate = pledged["transferred"].sum() / pledged["promised"].sum()
         headline = tr.t("story.funds_headline", rate=tr.percent(rate))
-    fig = charts.pledged_vs_paid(df, filters.currency)
+    fig = charts_funds.pledged_vs_paid(df, filters.currency)
     fig.update_xaxes(tickformat="d", dtick=1 if len(df) <= 12 else None)  # years, not 2,018.5
     return ViewResult(fig, headline)
 
