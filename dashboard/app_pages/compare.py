@@ -84,7 +84,8 @@ axis = tx("compare.scale_share") if scale == "share" else cur
 title = tx(
     "compare.mix_title", facet=tx(f"compare.facet_{facet}"), scale=tx(f"compare.scale_{scale}")
 )
-footer = v.footer(["transferred"], side="given")
+members = sorted({m for e in entities for m in e.members})
+footer = v.footer(["transferred"], side="given", contributor=members or ["(none)"])
 components.card(title, cv.mix_figure(table, scale, category_names, axis) if len(table) else None,
                 table, "compare_mix", footer)  # fmt: skip
 trend = cv.mix(entities, mixes, "year")
