@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipelines import export, slices, warehouse
+from pipelines import export, settings, slices, warehouse
 from pipelines.cli_app import WarehouseOpt, app, warehouse_or_default
 
 console = Console(stderr=True)
@@ -64,6 +64,8 @@ def export_command(
     )  # fmt: skip
     text = warehouse.sql("queries/explore_flows") + "\nORDER BY year, flow_id"
     con = warehouse.connect_plain(live)
+    if settings.quiet():
+        con.execute("SET enable_progress_bar = false")
     try:
         rows = export.export_query(con, text, params, fmt, out, partition_by=partition_by)
         schema = con.sql(text + " LIMIT 0", params=params).to_arrow_table().schema
