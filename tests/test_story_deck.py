@@ -6,6 +6,7 @@ Uses the dashboard's fixture warehouse, whose demo totals are known exactly (pro
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -116,11 +117,15 @@ def test_deck_command_writes_pptx_with_story_slides_and_footnotes(live, tmp_path
     assert demo == ["Demo data — synthetic"] * 7
 
 
-def test_deck_command_writes_a_pdf_with_one_page_per_slide(live, tmp_path):
+def test_deck_command_writes_an_arabic_pdf_with_one_page_per_slide(live, tmp_path):
     out = tmp_path / "talk.pdf"
-    result = _run("deck", "--format", "pdf", "--out", str(out), "--warehouse", str(live))
+    args = ("deck", "--lang", "ar", "--format", "pdf", "--out", str(out), "--warehouse", str(live))
+    result = _run(*args)
     assert result.exit_code == 0, result.output
-    assert deck_pdf.pdf_page_count(out.read_bytes()) == 7
+    data = out.read_bytes()
+    assert deck_pdf.pdf_page_count(data) == 7
+    assert re.search(rb"/FontName\s*/[A-Z]{6}\+DejaVuSans", data)  # the Arabic glyphs' font
+    assert "(الشرائح: 7)" in result.output
 
 
 def test_chart_command_writes_a_png_at_twice_the_slide_size(live, tmp_path):
