@@ -12,6 +12,7 @@ from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from dashboard.filter_state import PAGES
+from pipelines import chart_export
 from pipelines.deck_i18n import LANGUAGES, catalogue
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -73,3 +74,20 @@ def test_present_page_counts_slides_and_steps_in_french(live: Path, tmp_path, mo
     assert "Diapositive 4 sur 5" in text
     assert "Montants reçus par pays" in text
     assert "Sénégal a reçu le plus : 300\u00a0k\u00a0$US" in text
+
+
+def test_present_page_never_draws_server_side_images_on_a_rerun(live: Path, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("kaleido was called on an ordinary rerun")
+
+    monkeypatch.setattr(chart_export, "to_bytes", refuse)
+    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(live))
+    monkeypatch.setenv("FUNDFLOWS_STATE", str(tmp_path / "state.sqlite"))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["dataset"] = "demo"
+    at.run()
+    at.switch_page("app_pages/present.py").run()
+    for slide in range(2, 6):
+        at.pagination(key="present_slide").set_value(slide).run()
+        assert not at.exception, at.exception
+    assert len(at.get("download_button")) == 2  # the deck files: built only when clicked
