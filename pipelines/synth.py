@@ -43,13 +43,8 @@ STEPS = (
     "00_params", "01_setup", "02_actors", "03_pools", "04_pairs", "05_outs", "06_rates",
     "07_insert",
 )  # fmt: skip
-TEMP_TABLES = (
-    "synth_params", "synth_segment", "synth_pool_base", "synth_pool", "synth_pool_size",
-    "synth_mix", "synth_mix_size", "synth_year", "synth_year_size", "synth_pair",
-    "synth_in_rank", "synth_in_window", "synth_out", "synth_paid", "synth_scale",
-    "synth_fx_year", "synth_fx_pair", "synth_fx_out",
-)  # fmt: skip
-TEMP_MACROS = ("synth_day", "synth_z", "synth_u", "synth_h")
+TEMP_MACROS = ("synth_day", "synth_pick", "synth_z", "synth_u", "synth_h")
+TEMP_NAME_RE = re.compile(r"synth_[a-z0-9_]+")
 DATASET_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 MAX_ROWS = 100_000_000
 
@@ -61,18 +56,23 @@ def batch_id(dataset: str) -> str:
 def _check(rows: int, seed: int, dataset: str) -> None:
     if not 0 <= rows <= MAX_ROWS:
         raise ValueError(f"rows must be between 0 and {MAX_ROWS:,}, not {rows}")
-    if not -(2**62) < seed < 2**62:
-        raise ValueError("seed out of range")
+    if not -(2**40) <= seed <= 2**40:
+        raise ValueError(f"seed must be between -2**40 and 2**40, not {seed}")
     if not DATASET_RE.fullmatch(dataset):
         raise ValueError(f"dataset names use a-z, 0-9, '-' and '_': {dataset!r}")
 
 
 def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
-    # names come from the fixed tuples above, never from user text; an aborted transaction
-    # refuses the drops (its temporaries go with the rollback)
+    """Drop the generator's temporary tables and macros (an aborted transaction refuses; its
+    temporaries go with the rollback)."""
     with contextlib.suppress(duckdb.Error):
-        for table in TEMP_TABLES:
-            con.execute(f"DROP TABLE IF EXISTS temp.{table}")  # noqa: S608
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'synth!_%' "
+            "ESCAPE '!'"
+        ).fetchall()
+        for (table,) in tables:
+            if TEMP_NAME_RE.fullmatch(table):  # catalog names of this module's own tables
+                con.execute(f"DROP TABLE IF EXISTS temp.{table}")  # noqa: S608
         for macro in TEMP_MACROS:
             con.execute(f"DROP MACRO IF EXISTS temp.{macro}")
 

@@ -214,6 +214,10 @@ def test_regenerating_replaces_the_earlier_rows_and_keeps_other_datasets(new_war
     assert datasets == [("demo", True, True), ("scale", True, False)]
     demo_actors = con.execute("SELECT count(*) FROM actor WHERE origin = 'demo'").fetchone()[0]
     assert demo_actors == 84
+    leftovers = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE 'synth%'"
+    ).fetchone()[0]
+    assert leftovers == 0
 
 
 def test_generated_rows_pass_every_warehouse_check(demo: duckdb.DuckDBPyConnection) -> None:
@@ -413,14 +417,16 @@ def test_totals_scale_with_the_number_of_rows(new_warehouse) -> None:
 
 
 @pytest.mark.parametrize(
-    ("rows", "dataset"), [(-1, "demo"), (10, "Demo"), (10, "a b"), (10, ""), (10, "x;drop")]
-)
+    ("rows", "seed", "dataset"),
+    [(-1, 1, "demo"), (10, 1, "Demo"), (10, 1, "a b"), (10, 1, ""), (10, 1, "x;drop"),
+     (10, 2**41, "demo")],
+)  # fmt: skip
 def test_bad_arguments_are_refused_before_anything_is_written(
-    new_warehouse, rows: int, dataset: str
+    new_warehouse, rows: int, seed: int, dataset: str
 ) -> None:
     con = new_warehouse()
-    with pytest.raises(ValueError, match="rows|dataset"):
-        synth.generate(con, rows=rows, seed=1, dataset=dataset)
+    with pytest.raises(ValueError, match="rows|dataset|seed"):
+        synth.generate(con, rows=rows, seed=seed, dataset=dataset)
     assert con.execute("SELECT count(*) FROM flow").fetchone()[0] == 0
 
 

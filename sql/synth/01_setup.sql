@@ -9,6 +9,9 @@ CREATE OR REPLACE TEMP MACRO synth_u(seed, salt, k) AS
 CREATE OR REPLACE TEMP MACRO synth_z(seed, salt, k) AS
     (synth_u(seed, salt, k) + synth_u(seed, salt + 1, k) + synth_u(seed, salt + 2, k)
      + synth_u(seed, salt + 3, k) - 2.0) * sqrt(3.0);
+-- an index 0..size-1 (NULL when size is NULL)
+CREATE OR REPLACE TEMP MACRO synth_pick(seed, salt, k, size) AS
+    CAST(synth_h(seed, salt, k) % CAST(size AS UBIGINT) AS BIGINT);
 -- a day of year y: offset 0..span-1 days after start
 CREATE OR REPLACE TEMP MACRO synth_day(y, u) AS
     make_date(CAST(y AS BIGINT), 1, 1) + CAST(floor(u * 365) AS INTEGER);
@@ -47,3 +50,8 @@ laid AS (
 SELECT *, coalesce(sum(seg_rows) OVER (ORDER BY seg ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
           AS row_base
 FROM laid;
+
+-- one row per unit, materialised so the planner knows how many there are (an unnest inside
+-- the next query made it build its hash tables on the big side)
+CREATE OR REPLACE TEMP TABLE synth_unit AS
+SELECT seg, unnest(range(units)) AS unit FROM synth_segment;

@@ -61,7 +61,8 @@ FROM expanded;
 CREATE OR REPLACE TEMP TABLE synth_pool_size AS
 SELECT pool, count(*) AS size FROM synth_pool GROUP BY pool;
 
--- which pool a segment part draws from (shares in per mille; empty pools drop out)
+-- which pool a segment part draws from (shares in per mille; empty pools drop out), with the
+-- pool's size
 CREATE OR REPLACE TEMP TABLE synth_mix AS
 WITH spec(role, part, pool, w) AS (
     VALUES ('src', 'pgtf_in', 'g77_gov', 950), ('src', 'pgtf_in', 'multilateral', 50),
@@ -82,8 +83,12 @@ WITH spec(role, part, pool, w) AS (
 present AS (
     SELECT s.* FROM spec s JOIN synth_pool_size z ON z.pool = s.pool WHERE z.size > 0
 ),
-expanded AS (SELECT role, part, pool, unnest(range(w)) AS copy FROM present)
-SELECT role, part, pool, row_number() OVER (PARTITION BY role, part ORDER BY pool, copy) - 1 AS idx
+expanded AS (
+    SELECT p.role, p.part, p.pool, z.size, unnest(range(p.w)) AS copy
+    FROM present p JOIN synth_pool_size z ON z.pool = p.pool
+)
+SELECT role, part, pool, size,
+       row_number() OVER (PARTITION BY role, part ORDER BY pool, copy) - 1 AS idx
 FROM expanded;
 
 CREATE OR REPLACE TEMP TABLE synth_mix_size AS

@@ -1,35 +1,35 @@
 -- synth step 4: pair units (two rows each: a promise, then the paid part of it): in-legs into
 -- the funds, direct city-to-city and direct local private flows. k = the unit's first row index.
+-- Three statements, each joining on plain columns computed before it, so the planner joins
+-- the small tables by hash (a pick condition spanning three tables became a filter over a
+-- cross product).
+CREATE OR REPLACE TEMP TABLE synth_pair_key AS
+SELECT s.fund_id, s.leg, s.part, s.promise, u.unit, s.seg_rows - 2 * u.unit AS rows_left,
+       s.row_base + 2 * u.unit AS k, p.seed, ys.first_year,
+       synth_pick(p.seed, 10, s.row_base + 2 * u.unit, ys.size) AS year_idx,
+       synth_pick(p.seed, 11, s.row_base + 2 * u.unit, ms.size) AS src_mix_idx,
+       synth_pick(p.seed, 12, s.row_base + 2 * u.unit, md.size) AS dst_mix_idx
+FROM synth_unit u JOIN synth_segment s ON s.seg = u.seg CROSS JOIN synth_params p
+JOIN synth_year_size ys ON ys.part = s.part
+JOIN synth_mix_size ms ON ms.role = 'src' AND ms.part = s.part
+LEFT JOIN synth_mix_size md ON md.role = 'dst' AND md.part = s.part
+WHERE s.per_unit = 2;
+
+CREATE OR REPLACE TEMP TABLE synth_pair_pick AS
+SELECT k.* EXCLUDE (year_idx, src_mix_idx, dst_mix_idx, first_year),
+       CASE WHEN k.leg = 'in' AND k.unit = 0 THEN k.first_year ELSE y.year END AS year,
+       y.mean_usd, m.pool AS src_pool, d.pool AS dst_pool,
+       synth_pick(k.seed, 13, k.k, m.size) AS src_idx,
+       synth_pick(k.seed, 14, k.k, d.size) AS dst_idx,
+       CAST((synth_h(k.seed, 14, k.k) % CAST(d.size AS UBIGINT) + 1) % CAST(d.size AS UBIGINT)
+            AS BIGINT) AS dst_idx2
+FROM synth_pair_key k
+JOIN synth_year y ON y.part = k.part AND y.idx = k.year_idx
+JOIN synth_mix m ON m.role = 'src' AND m.part = k.part AND m.idx = k.src_mix_idx
+LEFT JOIN synth_mix d ON d.role = 'dst' AND d.part = k.part AND d.idx = k.dst_mix_idx;
+
 CREATE OR REPLACE TEMP TABLE synth_pair AS
-WITH units AS (
-    SELECT s.seg, s.fund_id, s.leg, s.part, s.promise, s.row_base, s.seg_rows,
-           unnest(range(s.units)) AS unit
-    FROM synth_segment s WHERE s.per_unit = 2
-),
-keyed AS (
-    SELECT u.*, u.row_base + 2 * u.unit AS k, p.seed, ys.size AS ysize, ys.first_year,
-           ms.size AS msize, md.size AS dsize
-    FROM units u CROSS JOIN synth_params p
-    JOIN synth_year_size ys ON ys.part = u.part
-    JOIN synth_mix_size ms ON ms.role = 'src' AND ms.part = u.part
-    LEFT JOIN synth_mix_size md ON md.role = 'dst' AND md.part = u.part
-),
-picked AS (
-    SELECT k.*,
-           CASE WHEN k.leg = 'in' AND k.unit = 0 THEN k.first_year ELSE y.year END AS year,
-           y.mean_usd, m.pool AS src_pool, d.pool AS dst_pool
-    FROM keyed k
-    JOIN synth_year y ON y.part = k.part AND y.idx = synth_h(k.seed, 10, k.k) % k.ysize
-    JOIN synth_mix m ON m.role = 'src' AND m.part = k.part AND m.idx = synth_h(k.seed, 11, k.k) % k.msize
-    LEFT JOIN synth_mix d ON d.role = 'dst' AND d.part = k.part
-         AND d.idx = synth_h(k.seed, 12, k.k) % k.dsize
-),
-sized AS (
-    SELECT p.*, zs.size AS src_size, zd.size AS dst_size
-    FROM picked p JOIN synth_pool_size zs ON zs.pool = p.src_pool
-    LEFT JOIN synth_pool_size zd ON zd.pool = p.dst_pool
-),
-actors AS (
+WITH actors AS (
     SELECT z.*, sa.actor_id AS src_actor, sa.country_iso3 AS src_country,
            CASE WHEN d1.actor_id IS DISTINCT FROM sa.actor_id THEN d1.actor_id ELSE d2.actor_id END
                AS dst_actor,
@@ -37,15 +37,13 @@ actors AS (
                 ELSE d2.country_iso3 END AS dst_country,
            CASE WHEN d1.actor_id IS DISTINCT FROM sa.actor_id THEN d1.city_id ELSE d2.city_id END
                AS dst_city
-    FROM sized z
-    JOIN synth_pool sa ON sa.pool = z.src_pool AND sa.idx = synth_h(z.seed, 13, z.k) % z.src_size
-    LEFT JOIN synth_pool d1 ON d1.pool = z.dst_pool
-         AND d1.idx = synth_h(z.seed, 14, z.k) % z.dst_size
-    LEFT JOIN synth_pool d2 ON d2.pool = z.dst_pool
-         AND d2.idx = (synth_h(z.seed, 14, z.k) + 1) % z.dst_size
+    FROM synth_pair_pick z
+    JOIN synth_pool sa ON sa.pool = z.src_pool AND sa.idx = z.src_idx
+    LEFT JOIN synth_pool d1 ON d1.pool = z.dst_pool AND d1.idx = z.dst_idx
+    LEFT JOIN synth_pool d2 ON d2.pool = z.dst_pool AND d2.idx = z.dst_idx2
 ),
 drawn AS (
-SELECT a.fund_id, a.leg, a.part, a.promise, a.k, a.seg_rows - 2 * a.unit AS rows_left,
+SELECT a.fund_id, a.leg, a.part, a.promise, a.k, a.rows_left,
        a.year, a.src_actor, a.dst_actor, a.dst_country, a.dst_city,
        CASE
            WHEN a.src_pool = 'g77_gov' THEN 'south_south'
@@ -84,3 +82,6 @@ SELECT d.* EXCLUDE (promise_date, paid_day_u, year_only),
        CASE WHEN NOT d.year_only THEN d.promise_date + 1 + CAST(floor(d.paid_day_u
             * (make_date(CAST(d.year AS BIGINT), 12, 31) - d.promise_date - 1)) AS INTEGER) END AS d1
 FROM drawn d;
+
+DROP TABLE synth_pair_key;
+DROP TABLE synth_pair_pick;

@@ -3,7 +3,8 @@
 -- up to three years before (any earlier one when that window is empty), so its years are never
 -- before its parent's. Then the in-legs' paid amounts: at least their children / utilisation.
 CREATE OR REPLACE TEMP TABLE synth_in_rank AS
-SELECT fund_id, k, year, row_number() OVER (PARTITION BY fund_id ORDER BY year, k) - 1 AS rnk
+SELECT fund_id, k, year, modality,
+       row_number() OVER (PARTITION BY fund_id ORDER BY year, k) - 1 AS rnk
 FROM synth_pair WHERE leg = 'in';
 
 CREATE OR REPLACE TEMP TABLE synth_in_window AS
@@ -19,38 +20,32 @@ SELECT a.fund_id, a.y, CAST(a.le AS BIGINT) AS hi,
        CAST(CASE WHEN a.le > coalesce(b.le, 0) THEN coalesce(b.le, 0) ELSE 0 END AS BIGINT) AS lo
 FROM cum a LEFT JOIN cum b ON b.fund_id = a.fund_id AND b.y = a.y - 4;
 
+-- (three statements joining on plain columns, as in step 4)
+CREATE OR REPLACE TEMP TABLE synth_out_key AS
+SELECT s.fund_id, s.part, s.row_base + 3 * u.unit AS k, p.seed, ys.last_year,
+       synth_pick(p.seed, 40, s.row_base + 3 * u.unit, ys.size) AS year_idx,
+       synth_pick(p.seed, 41, s.row_base + 3 * u.unit, md.size) AS dst_mix_idx
+FROM synth_unit u JOIN synth_segment s ON s.seg = u.seg CROSS JOIN synth_params p
+JOIN synth_year_size ys ON ys.part = s.part
+JOIN synth_mix_size md ON md.role = 'dst' AND md.part = s.part
+WHERE s.leg = 'out';
+
+CREATE OR REPLACE TEMP TABLE synth_out_pick AS
+SELECT k.* EXCLUDE (year_idx, dst_mix_idx), y.year, y.mean_usd, d.pool AS dst_pool,
+       w.lo + synth_pick(k.seed, 42, k.k, w.hi - w.lo) AS parent_rnk,
+       synth_pick(k.seed, 43, k.k, d.size) AS dst_idx
+FROM synth_out_key k
+JOIN synth_year y ON y.part = k.part AND y.idx = k.year_idx
+JOIN synth_mix d ON d.role = 'dst' AND d.part = k.part AND d.idx = k.dst_mix_idx
+JOIN synth_in_window w ON w.fund_id = k.fund_id AND w.y = y.year;
+
 CREATE OR REPLACE TEMP TABLE synth_out AS
-WITH units AS (
-    SELECT s.seg, s.fund_id, s.part, s.row_base, unnest(range(s.units)) AS unit
-    FROM synth_segment s WHERE s.leg = 'out'
-),
-keyed AS (
-    SELECT u.*, u.row_base + 3 * u.unit AS k, p.seed, ys.size AS ysize, ys.last_year,
-           md.size AS dsize
-    FROM units u CROSS JOIN synth_params p
-    JOIN synth_year_size ys ON ys.part = u.part
-    JOIN synth_mix_size md ON md.role = 'dst' AND md.part = u.part
-),
-picked AS (
-    SELECT k.*, y.year, y.mean_usd, d.pool AS dst_pool, w.lo, w.hi
-    FROM keyed k
-    JOIN synth_year y ON y.part = k.part AND y.idx = synth_h(k.seed, 40, k.k) % k.ysize
-    JOIN synth_mix d ON d.role = 'dst' AND d.part = k.part AND d.idx = synth_h(k.seed, 41, k.k) % k.dsize
-    JOIN synth_in_window w ON w.fund_id = k.fund_id AND w.y = y.year
-),
-placed AS (
-    SELECT p.*, r.k AS parent_k, pr.modality AS parent_modality, pr.year AS parent_year,
-           zd.size AS dst_size
-    FROM picked p
-    JOIN synth_in_rank r ON r.fund_id = p.fund_id
-         AND r.rnk = p.lo + synth_h(p.seed, 42, p.k) % (p.hi - p.lo)
-    JOIN synth_pair pr ON pr.k = r.k
-    JOIN synth_pool_size zd ON zd.pool = p.dst_pool
-),
-recipient AS (
-    SELECT p.*, d.actor_id AS dst_actor, d.country_iso3 AS dst_country, d.city_id AS dst_city
-    FROM placed p
-    JOIN synth_pool d ON d.pool = p.dst_pool AND d.idx = synth_h(p.seed, 43, p.k) % p.dst_size
+WITH recipient AS (
+    SELECT p.*, r.k AS parent_k, r.modality AS parent_modality,
+           d.actor_id AS dst_actor, d.country_iso3 AS dst_country, d.city_id AS dst_city
+    FROM synth_out_pick p
+    JOIN synth_in_rank r ON r.fund_id = p.fund_id AND r.rnk = p.parent_rnk
+    JOIN synth_pool d ON d.pool = p.dst_pool AND d.idx = p.dst_idx
 ),
 timed AS (
     SELECT r.*,
@@ -96,6 +91,10 @@ SELECT d.* EXCLUDE (year_only, a_date, b_date, u1, u2),
                                                - d.b_date + 1)) AS INTEGER)
             ELSE synth_day(d.exp_year, d.u2) END AS d2
 FROM disb d;
+
+DROP TABLE synth_out_key;
+DROP TABLE synth_out_pick;
+DROP TABLE synth_unit;
 
 -- paid amount of every pair unit (before the fund's calibration factor)
 CREATE OR REPLACE TEMP TABLE synth_paid AS

@@ -81,9 +81,9 @@ SELECT p.dataset || '-' || a.i, p.dataset, p.batch_id, a.stage, a.leg, a.modalit
        CAST(a.orig AS DECIMAL(38, 6)), a.cur, a.rate,
        CASE WHEN a.cur = 'USD' THEN a.flow_date ELSE a.rate_date END, a.fx_source,
        CAST(round(a.orig * a.rate, 2) AS DECIMAL(18, 2)),
-       ['illustrative']
-           || CASE WHEN a.flow_date IS NULL THEN ['year_only_date'] ELSE CAST([] AS VARCHAR[]) END
-           || CASE WHEN a.annual THEN ['fx_annual_average'] ELSE CAST([] AS VARCHAR[]) END,
+       CASE WHEN a.flow_date IS NOT NULL THEN ['illustrative']
+            WHEN a.annual THEN ['illustrative', 'year_only_date', 'fx_annual_average']
+            ELSE ['illustrative', 'year_only_date'] END,
        'Illustrative ' || a.stage || ' - '
            || coalesce(a.fund_id, replace(a.modality, '_', ' ')),
        'synth-generator', 'synth:seed=' || p.seed || ':row=' || a.i, true,
