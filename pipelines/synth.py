@@ -5,21 +5,29 @@
 ``dataset`` row. Every row is ``is_illustrative`` with the ``illustrative`` flag, cites the
 ``synth-generator`` source document and locates itself as ``synth:seed=<s>:row=<n>``.
 
-How it is made (SQL in ``sql/synth/``, one vectorised statement per step, no Python per row):
-randomness is ``hash(seed, salt, key)``, so the same seed gives the same rows. The rows are laid
-out in segments: for each fund (``pgtf``, ``unfssc``, ``cities_fund``, ``dgttf``) in-leg units
-of two rows (pledge or commitment, then the paid part: 30 % fully paid, the rest 55-95 %) and
-out-leg units of three rows (allocation, disbursement 80-99 % of it, expenditure 85-99 % of
-that) to recipients; then direct city-to-city units; local private financing takes the rest.
-Every out unit passes on the money of one paid in-leg of its fund (``parent_flow_id``) from
-the same year or up to three years before, and a paid in-leg is at least its children's
-allocations divided by a utilisation of 70-95 %, so what goes out of a fund never exceeds what
-came in, cumulatively by year. Years follow each fund's life (PGTF contributions from 1983,
-projects from 1987 with the cited project counts and sizes; UNFSSC from 1996; the cities' fund
-2001-2009; DGTTF 2001-2013; local private 1983-2024). Recipients are weighted 3:1 toward least
-developed countries. Contributors in other currencies than US dollars convert at the ECB rate
-of the day in ``fx_daily`` (or the year's average for a year-only date); before 1999 there is
-no rate, so those rows are in US dollars.
+How it is made (SQL in ``sql/synth/``, a few vectorised statements per step, no Python per
+row): randomness is ``hash(key xor hash(seed, salt))`` (DuckDB's ``hash``) and every sum that
+feeds an amount is exact (DECIMAL), so the same seed gives the same rows whatever the number of
+threads (with the pinned DuckDB version: ``hash`` may change between versions).
+
+The rows are laid out in segments: for each fund (``pgtf``, ``unfssc``, ``cities_fund``,
+``dgttf``) in-leg units of two rows (a pledge, or a commitment for DGTTF and the cities' fund,
+then the paid part: 30 % fully paid, the rest 55-95 %) and out-leg units of three rows
+(allocation, disbursement 80-99 % of it, expenditure 85-99 % of that) to recipients; then direct
+city-to-city units (commitment, paid); local private financing (pledge, paid) takes the rest.
+Every out unit passes on the money of one paid in-leg of its fund (``parent_flow_id``) from the
+same year or up to three years before, and a paid in-leg is at least its children's allocations
+divided by a utilisation of 70-95 %, so what goes out of a fund never exceeds what came in,
+cumulatively by year. Years follow each fund's life (PGTF contributions from 1983, projects from
+1987 with the cited project counts and sizes; UNFSSC from 1996; the cities' fund 2001-2009; DGTTF
+2001-2013; local private 1983-2024). Recipients are weighted 3:1 toward least developed
+countries. Contributors in other currencies than US dollars convert at the ECB rate of the day
+in ``fx_daily`` (or the year's average for a year-only date); before 1999 there is no rate, so
+those rows are in US dollars. Modality of a given (in or direct) row comes from its contributor:
+G-77 government south_south, DAC government triangular (through a fund to the South),
+multilateral multilateral, local government or city network city_to_city, company, foundation,
+community or individual local_private; an out-leg keeps its parent's modality, except that
+triangular money reaching a country outside the G-77 is north_south.
 
 Calibration: the default 20,000 rows give PGTF US$15.5M allocated over 361 projects, DGTTF
 US$102.2M paid in by the end of 2007, the UN Fund for South-South Cooperation US$29.0M paid in
