@@ -105,6 +105,11 @@ class Pivot:
     long: pd.DataFrame = field(repr=False)
 
     @property
+    def is_empty(self) -> bool:
+        """No flow in the slice (a ROLLUP over no rows still gives one all-Total row)."""
+        return self.long.empty or int(self.long["flows"].sum()) == 0
+
+    @property
     def keys(self) -> tuple[str, ...]:
         return self.forced + self.spec.rows + self.spec.columns
 

@@ -147,3 +147,26 @@ def test_a_cell_selected_in_the_table_drills_to_the_same_rows_as_the_selectboxes
         assert pivot_view.valid_cell(table, [(99, "2001")]) is None
     finally:
         con.close()
+
+
+COMBINATIONS = [
+    {"dataset": "demo"},
+    {"dataset": "real", "fund": "pgtf,direct", "year_from": "2001", "year_to": "2003"},
+    {"dataset": "real", "status": "sids", "currency": "EUR"},
+    {"dataset": "real", "contributor_kind": "local_government", "modality": "south_south"},
+    {"dataset": "real", "contributor": "gov_tha", "stage": "paid"},
+    {"dataset": "real", "stage": "expenditure"},  # no such flows: the empty state
+]
+
+
+@pytest.mark.parametrize("query", COMBINATIONS)
+def test_the_workbench_pages_run_under_filter_combinations(env, query):
+    for page in ("explore", "compare"):
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        for name, value in query.items():
+            at.query_params[name] = value
+        at.run()
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, (page, query, at.exception)
+        if query.get("stage") == "expenditure":
+            assert at.info, (page, "an empty slice says so")

@@ -181,3 +181,14 @@ def test_pivot_choices_outside_the_whitelist_are_refused(bad):
 def test_an_unknown_filter_is_refused():
     with pytest.raises(slices.SliceError, match="unknown filter"):
         slices.filter_params(colour=["red"])
+
+
+def test_a_slice_without_flows_is_empty(con):
+    params = slices.filter_params(dataset=["real"], stage=["expenditure"])
+    pv = slices.pivot(con, params, slices.PivotSpec(rows=("fund",), columns=("year",)))
+    assert pv.is_empty
+    assert pv.total() == 0.0
+    full = slices.pivot(
+        con, slices.filter_params(dataset=["real"]), slices.PivotSpec(rows=("fund",))
+    )
+    assert not full.is_empty

@@ -27,7 +27,7 @@ if choice.q:
 measure = choice.measure
 bound = pv.params(v.filters, choice)
 pivot = pv.run_pivot(bound, choice.spec())
-if pivot.long.empty:
+if pivot.is_empty:
     st.info(tx("explore.empty"), icon=":material/filter_alt_off:")
     st.stop()
 
