@@ -5,6 +5,8 @@ or loads with exactly the expected rows rejected. Cases and outcomes: bad_inputs
 from __future__ import annotations
 
 import shutil
+import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -16,6 +18,11 @@ from pipelines import load, warehouse
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASES = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["case"]
 MAX_MESSAGE = 500
+sys.path.insert(0, str(CORPUS))
+from make_corpus import GOOD as GOOD_ROW  # noqa: E402
+from make_corpus import HEADER  # noqa: E402
+
+TEMPLATE_HEADER = HEADER.split(",")
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +139,62 @@ def _check_extras(live: Path, case: dict, report: load.LoadReport) -> None:
         assert [c for (c,) in got] == case["currencies"]
     if "note" in case:
         assert any(case["note"] in n for n in report.notes)
+
+
+def _wide_header(path: Path, columns: int) -> Path:
+    """The template header followed by ``columns`` more columns, and one good row."""
+    header = ",".join(TEMPLATE_HEADER) + "".join(f",extra{i}" for i in range(columns))
+    path.write_text(header + "\n" + GOOD_ROW + "," * columns + "\n", encoding="utf-8")
+    return path
+
+
+def _huge_cell(path: Path, size: int) -> Path:
+    """One good row, then a row whose description is a single cell of ``size`` bytes."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(",".join(TEMPLATE_HEADER) + "\n" + GOOD_ROW + "\n")
+        prefix, suffix = GOOD_ROW.split("city link")
+        out.write(prefix)
+        chunk = "x" * (1 << 20)
+        for _ in range(size // len(chunk)):
+            out.write(chunk)
+        out.write(suffix + "\n")
+    return path
+
+
+def _deep_xml(path: Path, depth: int) -> Path:
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0"?>\n<iati-activities version="2.03"><iati-activity>')
+        out.write("<a>" * depth + "</a>" * depth)
+        out.write("</iati-activity></iati-activities>\n")
+    return path
+
+
+GENERATED = {
+    "wide_header": _wide_header,
+    "huge_cell": _huge_cell,
+    "deep_xml": _deep_xml,
+}
+SMALL_SIZES = {"wide_header": 20_000, "huge_cell": 3 << 20, "deep_xml": 5_000}
+LONG_SIZES = {"wide_header": 1_000_000, "huge_cell": 100 << 20, "deep_xml": 1_000_000}
+
+
+@pytest.mark.parametrize("kind", sorted(GENERATED))
+def test_a_generated_monster_file_is_refused_with_a_short_message(
+    live: Path, tmp_path: Path, kind: str
+) -> None:
+    suffix = ".xml" if kind == "deep_xml" else ".csv"
+    path = GENERATED[kind](tmp_path / f"{kind}{suffix}", SMALL_SIZES[kind])
+    assert_refused_cleanly(live, path, "corpus")
+
+
+@pytest.mark.long
+@pytest.mark.parametrize("kind", sorted(GENERATED))
+def test_a_full_size_monster_file_is_refused_with_a_short_message(
+    live: Path, tmp_path: Path, kind: str
+) -> None:
+    """1-million-column header, a 100 MB cell, XML nested a million deep."""
+    suffix = ".xml" if kind == "deep_xml" else ".csv"
+    path = GENERATED[kind](tmp_path / f"{kind}{suffix}", LONG_SIZES[kind])
+    started = time.monotonic()
+    assert_refused_cleanly(live, path, "corpus")
+    print(f"\n{kind}: {path.stat().st_size:,} bytes refused in {time.monotonic() - started:.1f}s")
