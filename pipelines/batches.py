@@ -31,7 +31,7 @@ def list_batches(live: Path, dataset: str | None = None) -> pd.DataFrame:
 def delete_in(con: duckdb.DuckDBPyConnection, batch_id: str) -> int:
     """Delete one batch inside an open transaction; return the number of flows removed."""
     flows = con.execute("SELECT count(*) FROM flow WHERE batch_id = $b", {"b": batch_id}).fetchone()
-    from pipelines.load import run_script
+    from pipelines.load_steps import run_script
 
     run_script(con, "loader/delete_batch", batch=batch_id)
     return int(flows[0])

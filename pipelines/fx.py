@@ -186,7 +186,7 @@ def load_user_rates(live: Path, path: Path) -> int:
     tag = f"rates-{datetime.now(UTC):%Y%m%dT%H%M%S}"
     with warehouse.publish(Path(live)) as pub:
         pub.con.register("user_rates_frame", frame)
-        from pipelines.load import run_script
+        from pipelines.load_steps import run_script
 
         run_script(pub.con, "loader/user_rates", tag=tag)
         pub.con.unregister("user_rates_frame")

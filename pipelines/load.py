@@ -12,25 +12,28 @@ under ``strict``), ``strict_rejected`` (rows would be rejected and ``strict`` is
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
-from pipelines import batches, fx, resolve, validate, warehouse
-from pipelines.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile
+from pipelines import batches, warehouse
+from pipelines.candidates import ParsedFile, UnusableFile
+from pipelines.load_steps import (
+    REJECT_COLUMNS,
+    Timer,
+    drop_temp,
+    process,
+    rejects_frame,
+    run_script,
+)
 
-REJECT_COLUMNS = ["file", "row", "column", "value", "reason_code", "reason"]
 DATASET_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 Progress = Callable[[str], None]
 
@@ -47,20 +50,6 @@ class LoadReport:
     status: str = "refused"
     message: str = ""
     notes: list[str] = field(default_factory=list)
-
-
-class _Timer:
-    """Step timings on stderr when FUNDFLOWS_PROFILE is set (for bench/load.py)."""
-
-    def __init__(self) -> None:
-        self.last = (time.perf_counter(), time.process_time())
-
-    def __call__(self, step: str) -> None:
-        now = (time.perf_counter(), time.process_time())
-        if os.environ.get("FUNDFLOWS_PROFILE"):
-            wall, cpu = now[0] - self.last[0], now[1] - self.last[1]
-            print(f"  {step}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
-        self.last = now
 
 
 class _StrictAbort(Exception):
@@ -98,90 +87,6 @@ def new_batch_id(dataset: str, sha: str) -> str:
     return f"b{now:%y%m%d%H%M%S}{salt.hexdigest()[:6]}"
 
 
-def _register_candidates(con: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> None:
-    types = {c: t for c, t in CANDIDATE_COLUMNS.items() if c != "flags"}
-    frame = parsed.candidates.drop(columns=["flags"]).astype(types).reset_index(drop=True)
-    frame["_cid"] = np.arange(len(frame), dtype="int64")
-    con.register("cand", frame)
-    flags = parsed.candidates["flags"].reset_index(drop=True)
-    exploded = flags[flags.notna()].explode().dropna()
-    con.register(
-        "cand_flags_frame",
-        pd.DataFrame(
-            {"_cid": exploded.index.to_numpy(dtype="int64"), "flag": exploded.astype("str")}
-        ),
-    )
-    con.execute("CREATE OR REPLACE TEMP TABLE cand_flags AS SELECT * FROM cand_flags_frame")
-    con.unregister("cand_flags_frame")
-    rejects = parsed.rejects.astype("object").reset_index(drop=True)
-    con.register("parser_rejects_frame", rejects)
-    con.execute(warehouse.sql("loader/parser_rejects"))
-    con.unregister("parser_rejects_frame")
-    reasons = pd.DataFrame(list(validate.REASONS.items()), columns=["code", "reason"], dtype="str")
-    con.register("reason_text_frame", reasons)
-    con.execute("CREATE OR REPLACE TEMP TABLE reason_text AS SELECT * FROM reason_text_frame")
-    con.unregister("reason_text_frame")
-
-
-TEMP_TABLES = ["cv", "cres", "nm", "rfail", "fx_result", "cand_flags", "row_reject"]
-MEMORY_LIMIT = "600MB"  # DuckDB spills to disk beyond this; keeps a 1M-row load under 1.5 GB
-
-
-def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
-    """Free the temp tables of the last file (names from the fixed list above)."""
-    con.execute("DROP VIEW IF EXISTS fx_input")
-    con.execute("DROP VIEW IF EXISTS staged")
-    for name in TEMP_TABLES:
-        con.execute(f"DROP TABLE IF EXISTS {name}")  # noqa: S608 - fixed names
-    with contextlib.suppress(duckdb.Error):
-        con.unregister("cand")
-
-
-def process(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, batch_id: str) -> None:
-    """Temp tables for one parsed file: cv, cres, new_actor, row_reject, staged, fx_result."""
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # noqa: S608 - a constant
-    timer = _Timer()
-    _register_candidates(con, parsed)
-    timer("register")
-    decimal = validate.detect_decimal(con)
-    validate.check(con, decimal, template=parsed.format in ("csv", "xlsx"))
-    timer("validate")
-    resolve.resolve(con, batch_id)
-    timer("resolve")
-    con.execute(warehouse.sql("loader/row_rejects"))
-    timer("row_rejects")
-    con.execute(warehouse.sql("loader/stage"))
-    timer("stage")
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW fx_input AS SELECT v._cid AS _i, v.currency, v.flow_date, "
-        "v.year, v.amount AS amount_original FROM cv v ANTI JOIN row_reject r "
-        "ON r.row_number = v.row_number"
-    )
-    fx.convert_table(con, "fx_input")
-    timer("fx")
-    con.execute(warehouse.sql("loader/sources"), {"batch": batch_id})
-    timer("sources")
-
-
-def rejects_frame(con: duckdb.DuckDBPyConnection, file_name: str) -> pd.DataFrame:
-    frame = con.execute(
-        "SELECT $f AS file, row_number AS row, column_name AS column, value, reason_code, reason "
-        "FROM row_reject ORDER BY row_number",
-        {"f": file_name},
-    ).df()
-    return frame[REJECT_COLUMNS]
-
-
-def run_script(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> None:
-    """Run every statement of ``sql/<name>.sql`` with the parameters it uses."""
-    for chunk in warehouse.sql(name).split(";\n"):
-        statement = re.sub(r"--[^\n]*", "", chunk).strip()
-        if not statement:
-            continue
-        used = set(re.findall(r"\$([a-z_]+)", statement))
-        con.execute(statement, {k: v for k, v in params.items() if k in used})
-
-
 def _fill_report(con: duckdb.DuckDBPyConnection, report: LoadReport, parsed: ParsedFile) -> None:
     report.rows_read = parsed.rows_read
     report.rejects = rejects_frame(con, parsed.path.name)
@@ -199,7 +104,7 @@ def _parse_all(paths: list[Path], dataset: str, progress: Progress | None) -> li
             sha = sha256_of(path) if path.is_file() else ""
             if progress:
                 progress(f"reading {path.name}")
-            timer = _Timer()
+            timer = Timer()
             parsed = parse_any(path, progress=progress)
             timer("parse")
         except (UnusableFile, OSError) as exc:
@@ -255,7 +160,7 @@ def _load_one(con, report, parsed, sha, replace, strict, loaded_by) -> bool:
             f"{report.rows_rejected} row(s) would be rejected (--strict): nothing loaded"
         )
         return False
-    timer = _Timer()
+    timer = Timer()
     run_script(
         con, "loader/write", batch=report.batch_id, dataset=dataset, file=parsed.path.name,
         sha=sha, format=parsed.format, loaded_by=loaded_by, rows_read=parsed.rows_read,
@@ -316,7 +221,7 @@ def load_files(
                 raise _StrictAbort
             if not any(r.status == "loaded" for r, _p, _s in todo):
                 raise _StrictAbort
-            timer = _Timer()
+            timer = Timer()
         timer("checks, commit and swap")
     except _StrictAbort:
         for report, _parsed, _sha in todo:

@@ -94,7 +94,7 @@ def resolve(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
     """Create temp tables ``cres`` (ids per candidate, resolution failures) and ``new_actor``."""
     build_keys(con)
     normalise_names(con)
-    from pipelines.load import run_script
+    from pipelines.load_steps import run_script
 
     run_script(con, "loader/resolve")
     run_script(con, "loader/new_actors", batch=batch_id)
