@@ -102,7 +102,7 @@ def timeline(df: pd.DataFrame) -> go.Figure:
             y=[0] * len(df),
             mode="markers+text",
             text=[label("event", k) for k in df["kind"]],
-            textposition="top center",
+            textposition=(["top center", "bottom center"] * len(df))[: len(df)],
             marker={"size": 12, "color": "#0072B2"},
             hovertext=df["description"],
             hoverinfo="text+x",

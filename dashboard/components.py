@@ -126,7 +126,8 @@ def table_card(title: str, frame: pd.DataFrame, name: str, caption: str = "") ->
         if frame.empty:
             st.info(t("card.empty_table"), icon=":material/check_circle:")
             return
-        st.dataframe(frame, hide_index=True, width="stretch")
+        shown = frame.rename(columns=lambda c: i18n.label("col", c))
+        st.dataframe(shown, hide_index=True, width="stretch")
         if caption:
             st.caption(caption)
         downloads(frame, name)
@@ -167,3 +168,35 @@ def ignored_notes(notes: Sequence[tuple[str, str]]) -> None:
     if notes:
         items = ", ".join(f"{name}={value}" for name, value in notes)
         st.warning(t("filters.ignored", items=items), icon=":material/link_off:")
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def stock_cards(stocks: pd.DataFrame, per_row: int = 4) -> None:
+    """Funds page: each stock (endowment, cumulative total, ...) as a card with its as-of date
+    and source, in its own currency (stocks are never converted and added)."""
+    for start in range(0, len(stocks), per_row):
+        rows = stocks.iloc[start : start + per_row].itertuples()
+        for column, row in zip(st.columns(per_row), rows, strict=False):
+            currency = _text(row.currency)
+            value = i18n.money(row.amount, currency) if currency else i18n.number(row.amount)
+            column.metric(i18n.label("stat", row.kind), value, help=_text(row.note), border=True)
+            source = _text(row.source_title) or "–"
+            when = i18n.day(row.as_of, row.year)
+            dated = when != t("funds.undated")
+            key = "funds.stock_caption" if dated else "funds.stock_caption_undated"
+            column.caption(t(key, as_of=when, source=source))
+
+
+def event_list(events: pd.DataFrame) -> None:
+    """Funds page: the dated events, each with a link to its source."""
+    lines = []
+    for row in events.itertuples():
+        title = _text(row.source_title) or "–"
+        url = _text(row.source_url)
+        source = f"[{title}]({url})" if url else title
+        when = i18n.day(row.event_date, row.year)
+        lines.append(f"- **{when}** — {row.description} ({t('funds.event_source', source=source)})")
+    st.markdown("\n".join(lines))

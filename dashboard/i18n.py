@@ -14,6 +14,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.numbers import (
     format_compact_currency,
     format_compact_decimal,
@@ -118,3 +119,24 @@ def label(kind: str, code: object) -> str:
     """Display name of a vocabulary value (stage, modality, actor kind, ...), code as fallback."""
     key = f"{kind}.{code}"
     return t(key) if has_key(key) else str(code)
+
+
+def day(value: object, year: object = None) -> str:
+    """A date in the current language (``Jul 23, 2018``); the bare year when only that is
+    known; "undated" when neither is."""
+    if value is not None and not _missing_date(value):
+        return format_date(_as_date(value), format="medium", locale=_lang)
+    if not _missing(year):
+        return str(int(float(year)))  # type: ignore[arg-type]
+    return t("funds.undated")
+
+
+def _missing_date(value: object) -> bool:
+    try:
+        return bool(value != value)  # NaT and NaN are not equal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
+def _as_date(value: object) -> object:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value

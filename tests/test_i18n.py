@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import i18n
@@ -86,3 +87,9 @@ def test_numbers_and_percentages_follow_the_language():
 def test_vocabulary_labels_fall_back_to_the_code():
     assert i18n.label("modality", "south_south") == "South–South"
     assert i18n.label("modality", "space") == "space"
+
+
+def test_dates_are_written_in_the_language_or_as_a_bare_year():
+    assert i18n.day(pd.Timestamp("2018-07-23")) == "Jul 23, 2018"
+    assert i18n.day(pd.NaT, 2019) == "2019"
+    assert i18n.day(None, None) == "undated"

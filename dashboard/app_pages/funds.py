@@ -4,7 +4,7 @@ timeline."""
 import streamlit as st
 
 from dashboard import charts, charts_funds, components, filters, page_kit
-from dashboard.i18n import label, money, t
+from dashboard.i18n import t
 
 v = page_kit.view()
 st.title(t("page.funds"))
@@ -50,14 +50,7 @@ st.subheader(t("funds.stocks_title", fund=name))
 stocks = v.query("fund_statistics", dataset=v.filters.dataset, fund=fund)
 if stocks.empty:
     st.info(t("funds.no_stocks"))
-for start in range(0, len(stocks), 4):
-    for column, row in zip(
-        st.columns(4), stocks.iloc[start : start + 4].itertuples(), strict=False
-    ):
-        value = money(row.amount, row.currency) if row.currency else f"{row.amount:,.0f}"
-        as_of = row.as_of if row.as_of is not None and row.as_of == row.as_of else row.year
-        column.metric(label("stat", row.kind), value, border=True, help=row.note or None)
-        column.caption(t("funds.stock_caption", as_of=as_of, source=row.source_title or "–"))
+components.stock_cards(stocks)
 
 events = v.query("fund_events", fund=fund)
 with st.container(border=True):
@@ -67,15 +60,4 @@ with st.container(border=True):
     else:
         fig = charts_funds.timeline(events)
         st.plotly_chart(fig, config=components.plot_config("fund_timeline"), key="fund_timeline")
-        for row in events.itertuples():
-            when = (
-                row.event_date
-                if row.event_date is not None and row.event_date == row.event_date
-                else row.year
-            )
-            source = (
-                f"[{row.source_title}]({row.source_url})" if row.source_url else row.source_title
-            )
-            st.markdown(
-                f"- **{when}** — {row.description} ({t('funds.event_source', source=source)})"
-            )
+        components.event_list(events)
