@@ -151,3 +151,19 @@ def test_funds_page_follows_the_fund_picker_into_the_url():
     picker.set_value("direct").run()
     assert url(at)["fund"] == "direct"
     assert not at.exception
+
+
+def test_a_new_warehouse_version_is_picked_up_on_the_next_rerun(tmp_path, monkeypatch):
+    from dashboard_fixtures import make_fixture_warehouse
+
+    live = make_fixture_warehouse(tmp_path / "warehouse.duckdb")
+    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(live))
+    at = open_app()
+    assert metric(at, "Transferred") == "$2.1M"
+    with warehouse.publish(live) as pub:  # a writer publishes while the app is open
+        pub.con.execute(
+            "UPDATE flow SET amount_usd = 9000000, amount_original = 9000000 WHERE flow_id = 'd1'"
+        )
+    at.run()
+    assert metric(at, "Transferred") == "$10.1M"
+    assert "warehouse version 2" in at.caption[0].value
