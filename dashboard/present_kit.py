@@ -19,7 +19,7 @@ PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 CSS = """
 <style>
 .stApp { background: #ffffff; color: #000000; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 1.5rem; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 3.5rem; }
 .ff-slide-title { font-size: 2.6rem; font-weight: 800; line-height: 1.15; margin: 0; color: #000; }
 .ff-headline { font-size: 2.1rem; font-weight: 700; color: #000; margin: .4rem 0 .6rem 0; }
 .ff-counter { font-size: 1.2rem; font-weight: 700; color: #000; }

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from pptx import Presentation
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dashboard_fixtures import make_fixture_warehouse  # noqa: E402
@@ -37,7 +38,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000},
+            "accept_downloads": True}  # fmt: skip
 
 
 def _free_port() -> int:
@@ -131,3 +133,22 @@ def test_chinese_renders_in_charts_and_on_the_present_page(page: Page, app_url: 
     expect(page.get_by_text("塞内加尔接受最多", exact=False)).to_be_visible()
     _shot(page, "zh_present_map")
     assert not page.get_by_test_id("stException").count()
+
+
+def test_a_speaker_leaves_with_the_french_deck_from_the_present_page(page: Page, app_url, tmp_path):
+    fr = catalogue("fr")
+    _offline(page)
+    page.goto(f"{app_url}/present?dataset=demo&lang=fr")
+    expect(page.get_by_text("Diapositive 1 sur 5")).to_be_visible(timeout=30_000)
+    page.get_by_text(fr["present.source_label"]).click()
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name=fr["present.download_pptx"]).click()
+    path = tmp_path / "talk.pptx"
+    download.value.save_as(path)
+    prs = Presentation(str(path))
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles[0] == fr["deck.title"]
+    assert titles[-1] == fr["deck.closing_title"]
+    assert len(titles) == 7
+    notes = [sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.name == "footnotes"]
+    assert notes[0].startswith("Sources : [1] A/RES/58/220")
