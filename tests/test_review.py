@@ -10,8 +10,9 @@ from pipelines import review, warehouse
 
 FLOW = (
     "INSERT INTO flow (flow_id, dataset, batch_id, stage, leg, source_actor_id, "
-    "destination_actor_id, year, amount_original, currency, is_illustrative) "
-    "VALUES ($id, 'main', 'b1', 'paid', 'direct', $src, $dst, 2005, 100, 'USD', false)"
+    "destination_actor_id, year, amount_original, currency, fx_rate, fx_date, fx_source, "
+    "amount_usd, is_illustrative) VALUES ($id, 'main', 'b1', 'paid', 'direct', $src, $dst, "
+    "2005, 100, 'USD', 1.0, DATE '2005-01-01', 'identity', 100, false)"
 )
 
 
@@ -19,6 +20,12 @@ FLOW = (
 def live(empty_warehouse: Path) -> Path:
     with warehouse.publish(empty_warehouse) as pub:
         con = pub.con
+        con.execute("INSERT INTO dataset VALUES ('main', false, false, 'test')")
+        con.execute(
+            "INSERT INTO load_batch (batch_id, dataset, file_name, sha256, format, loaded_at, "
+            "rows_read, rows_loaded, rows_rejected) VALUES ('b1', 'main', 'f.csv', 'x', 'csv', "
+            "TIMESTAMP '2024-01-01 00:00:00', 4, 4, 0)"
+        )
         con.execute(
             "INSERT INTO actor (actor_id, name, kind, needs_review, origin) VALUES "
             "('lyon', 'Ville de Lyon', 'local_government', false, 'reference'), "
