@@ -31,7 +31,8 @@ def _flag(column: str, word: str) -> str:
 # dimension key -> SQL expression over explore_flows columns (fixed text, never user input)
 DIMENSIONS: dict[str, str] = {
     "year": "year",
-    "fund": "fund_name",
+    "fund": "coalesce(fund_name, CASE WHEN modality = 'local_private' THEN 'local_private'"
+    " ELSE 'direct' END)",  # the channel when no fund: as the fund filter names it
     "stage": "stage",
     "stage_group": "stage_group",
     "leg": "leg",
