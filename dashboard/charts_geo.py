@@ -79,11 +79,14 @@ def city_links(df: pd.DataFrame, currency: str) -> go.Figure:
             df[["to_city", "to_lat", "to_lon"]].set_axis(["city", "lat", "lon"], axis=1),
         ]
     ).drop_duplicates("city")
+    linked = df[df["kind"] == "partnership"]
+    named = set(linked["from_city"]) | set(linked["to_city"])  # labelled; the rest on hover
     fig.add_trace(
         go.Scattergeo(
             lat=cities["lat"],
             lon=cities["lon"],
-            text=cities["city"],
+            text=[c if c in named else "" for c in cities["city"]],
+            hovertext=cities["city"],
             mode="markers+text",
             textposition="top right",
             marker={"size": 8, "color": OKABE_ITO[4]},

@@ -167,3 +167,10 @@ def test_a_new_warehouse_version_is_picked_up_on_the_next_rerun(tmp_path, monkey
     at.run()
     assert metric(at, "Transferred") == "$10.1M"
     assert "warehouse version 2" in at.caption[0].value
+
+
+def test_a_missing_warehouse_gives_a_clear_message_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(tmp_path / "none" / "warehouse.duckdb"))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("No warehouse at ")

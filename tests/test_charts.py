@@ -212,7 +212,8 @@ def test_city_map_draws_arcs_per_kind_and_each_city_once():
     assert fig.data[0].line.dash == "solid"  # flows under partnerships
     assert fig.data[1].line.dash == "dash"
     assert list(fig.data[1].lat) == [45.8, 6.1, None]
-    assert list(fig.data[2].text) == ["Lyon", "Lomé"]
+    assert list(fig.data[2].hovertext) == ["Lyon", "Lomé"]
+    assert list(fig.data[2].text) == ["Lyon", "Lomé"]  # partnership cities are labelled
 
 
 @pytest.mark.parametrize("fund", ["pgtf", "unfssc", "cities_fund", "dgttf", "local_private"])
