@@ -162,3 +162,20 @@ def test_kpi_headline_takes_the_grand_total_when_some_years_are_unknown(built_wa
         con.close()
     assert unknown >= 1  # the bundled cited data has a flow with no year: two NULL-year rows
     assert slide.headline.startswith(f"{translator('en').money(total)} transferred")
+
+
+def test_deck_of_saved_views_has_one_slide_per_view_in_their_order(live, tmp_path):
+    state_path = tmp_path / "state.sqlite"
+    state.save_view(state_path, "PGTF 2019", "dataset=demo&fund=pgtf&year_from=2019&year_to=2019",
+                    "funds")  # fmt: skip
+    state.save_view(state_path, "Map", "dataset=demo", "regions")
+    out = tmp_path / "views.pptx"
+    result = _run("deck", "--view", "Map", "--view", "PGTF 2019", "--out", str(out),
+                  "--state", str(state_path), "--warehouse", str(live))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    titles = [s.shapes.title.text for s in Presentation(str(out)).slides]
+    assert titles[1:3] == [
+        "Money received by country — Map",
+        "Promised and transferred money per year — PGTF 2019",
+    ]
+    assert len(titles) == 4
