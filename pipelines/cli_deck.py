@@ -59,7 +59,10 @@ def _filters(con, tr: Translator, dataset, year_from, year_to, funds, currency) 
                    fund=tuple(funds or ()), currency=currency, lang=tr.lang)  # fmt: skip
 
 
-def _items(con, tr: Translator, filters: Filters, views: list[str] | None, state_path):
+def _items(con, tr: Translator, filters: Filters, views: list[str] | None, state_path,
+           dataset: str | None = None):  # fmt: skip
+    """The default story with ``filters``, or the saved views (each with its own filters; an
+    explicit ``--dataset`` replaces theirs)."""
     if not views:
         return story.default_story(filters)
     path = state_path or settings.state_path()
@@ -69,8 +72,9 @@ def _items(con, tr: Translator, filters: Filters, views: list[str] | None, state
         known = [v.name for v in state.list_views(path)] if Path(path).exists() else []
         missing = next(v for v in views if v not in known)
         raise _fail(tr.t("cli.unknown_view", name=missing, names=", ".join(known) or "–")) from None
-    dataset_given = filters.dataset
-    return [replace(i, filters=replace(i.filters, dataset=dataset_given)) for i in items]
+    if dataset is None:
+        return items
+    return [replace(i, filters=replace(i.filters, dataset=dataset)) for i in items]
 
 
 @app.command("deck")
@@ -97,7 +101,7 @@ def deck_command(
     con = _open(warehouse_path)
     try:
         filters = _filters(con, tr, dataset, year_from, year_to, fund, currency)
-        items = _items(con, tr, filters, view, state_path)
+        items = _items(con, tr, filters, view, state_path, dataset)
         made = story_deck.build_deck(con, items, tr)
     finally:
         con.close()
@@ -134,7 +138,7 @@ def chart_command(
         if name in story.view_names():
             item = story.StoryItem(name, filters)
         elif name in saved:
-            item = _items(con, tr, filters, [name], path)[0]
+            item = _items(con, tr, filters, [name], path, dataset)[0]
         else:
             names = ", ".join([*story.view_names(), *saved])
             raise _fail(tr.t("cli.unknown_chart", name=name, names=names))

@@ -179,3 +179,19 @@ def test_deck_of_saved_views_has_one_slide_per_view_in_their_order(live, tmp_pat
         "Promised and transferred money per year — PGTF 2019",
     ]
     assert len(titles) == 4
+
+
+def test_saved_views_keep_their_own_dataset_unless_one_is_given(live, tmp_path):
+    state_path = tmp_path / "state.sqlite"
+    state.save_view(state_path, "Cited flows", "dataset=cited", "overview")
+    common = ("--view", "Cited flows", "--state", str(state_path), "--warehouse", str(live))
+    own, forced = tmp_path / "own.pptx", tmp_path / "forced.pptx"
+    assert _run("deck", "--out", str(own), *common).exit_code == 0
+    assert _run("deck", "--out", str(forced), "--dataset", "demo", *common).exit_code == 0
+
+    def notices(path: Path) -> int:
+        slides = Presentation(str(path)).slides
+        return sum(1 for s in slides for sh in s.shapes if sh.name == "demo_notice")
+
+    assert notices(own) == 0  # real (cited) rows: no demo notice
+    assert notices(forced) == 3  # --dataset demo: the notice on every slide
