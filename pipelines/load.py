@@ -108,7 +108,14 @@ def _parse_all(paths: list[Path], dataset: str, progress: Progress | None) -> li
             parsed = parse_any(path, progress=progress)
             timer("parse")
         except (UnusableFile, OSError) as exc:
-            report.message = str(exc)
+            report.message = " ".join(str(exc).split())  # one line
+            out.append((report, None, ""))
+            continue
+        if parsed.rows_read == 0:
+            unit = "transactions" if parsed.format == "iati" else "rows"
+            report.message = f"{path.name}: no {unit} to load" + (
+                f" ({'; '.join(parsed.notes)})" if parsed.notes else ""
+            )
             out.append((report, None, ""))
             continue
         out.append((report, parsed, sha))

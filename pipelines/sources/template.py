@@ -21,6 +21,7 @@ the fund itself (then the row is a plain out-leg).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 
@@ -101,8 +102,8 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], li
     text, encoding = _decode(raw)
     skip, delim, names = _find_header_csv(text, path)
     notes = _check_header(names, path)
-    body = text.split("\n", skip + 1)[skip + 1 :]
-    if not body or not body[0].strip(" \t\r\n,;"):  # only blank lines or empty cells
+    header_end = re.match(rf"(?:[^\r\n]*(?:\r\n|\r|\n)){{{skip + 1}}}", text)
+    if header_end is None or not text[header_end.end() :].strip(" \t\r\n,;"):
         raise UnusableFile(f"{path.name}: no data rows under the header")
     if encoding != "utf-8":
         notes.append("read as Windows-1252 (not valid UTF-8)")
