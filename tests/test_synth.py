@@ -482,3 +482,25 @@ def test_the_build_generates_the_demo_dataset(built_warehouse: Path) -> None:
         "foundation", "community", "individual",
     }  # fmt: skip
     assert source == ("fundflows synthetic demo generator", "generator")
+
+
+def test_the_synth_command_publishes_a_new_version_with_the_rows(built_copy: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    args = ["synth", "--rows", "900", "--seed", "3", "--dataset", "scale"]
+    result = CliRunner().invoke(app, [*args, "--warehouse", str(built_copy)])
+    assert result.exit_code == 0, result.output
+    con = warehouse.connect_plain(built_copy)
+    try:
+        counts = dict(con.execute("SELECT dataset, count(*) FROM flow GROUP BY ALL").fetchall())
+        batch = con.execute(
+            "SELECT file_name, rows_loaded, is_bundled FROM load_batch "
+            "WHERE batch_id = 'synth-scale'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert counts["scale"] == 900
+    assert counts["demo"] == 3000
+    assert batch == ("synth:rows=900:seed=3", 900, False)
