@@ -1,29 +1,14 @@
 """Strings of the workbench pages through the app's one translation function.
 
-``tx(key)`` is ``i18n.t(key)`` when the catalogue has the key, else the English text from
-``dashboard/workbench_en.toml`` (kept beside the pages until it is merged into the catalogue).
+The English texts are the catalogue part ``dashboard/locales/en/workbench.toml``; the other
+languages carry the same keys in their catalogues. ``tx`` is ``i18n.t``, kept as the pages'
+one name for it.
 """
 
 from __future__ import annotations
 
-import tomllib
-from functools import cache
-from pathlib import Path
-
 from dashboard import i18n
-
-DEFAULTS = Path(__file__).resolve().parent / "workbench_en.toml"
-
-
-@cache
-def _defaults() -> dict[str, str]:
-    return i18n._flatten(tomllib.loads(DEFAULTS.read_text(encoding="utf-8")))
 
 
 def tx(key: str, **kwargs: object) -> str:
-    if i18n.has_key(key):
-        return i18n.t(key, **kwargs)
-    text = _defaults().get(key)
-    if text is None:
-        return i18n.t(key, **kwargs)  # the catalogue's visible ⟦key⟧ marker
-    return text.format(**kwargs) if kwargs else text
+    return i18n.t(key, **kwargs)
