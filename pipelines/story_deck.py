@@ -54,7 +54,7 @@ def build_deck(
     rendered = [story.render(con, item, tr) for item in items]
     first = items[0].filters if items else Filters()
     subtitle = (
-        tr.t("deck.dataset", dataset=first.dataset),
+        tr.t("deck.dataset", dataset=tr.label("dataset", first.dataset)),
         tr.t("deck.filters", filters=describe_filters(first, tr)),
         tr.t("deck.date", date=tr.date(today or date.today())),
     )
