@@ -158,6 +158,7 @@ def server_rss(rows: int, timeout: float, state_dir: Path) -> tuple[float, list[
             proc.wait(timeout=10)
         if proc.poll() is None:
             proc.kill()
+            proc.wait()
 
 
 def main() -> None:
