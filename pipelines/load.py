@@ -154,6 +154,7 @@ def _load_one(con, report, parsed, sha, replace, strict, loaded_by) -> bool:
         report.message = "; ".join(conflicts) + " (use --replace to replace them)"
         return False
     report.batch_id = new_batch_id(dataset, sha)
+    kept = list(parsed.notes)
     replaced = []
     if replace:
         replaced = batches.previous_batches(con, dataset, parsed.path.name)
@@ -161,6 +162,9 @@ def _load_one(con, report, parsed, sha, replace, strict, loaded_by) -> bool:
             batches.delete_in(con, old)
     process(con, parsed, report.batch_id)
     _fill_report(con, report, parsed)
+    if conflicts:  # --replace: batches of the same file name go; other files' rows stay
+        still = parsed.conflicts(con, dataset) if parsed.conflicts else []
+        report.notes = kept + [f"kept (held by other files): {m}" for m in still]
     if strict and report.rows_rejected:
         report.status = "strict_rejected"
         report.message = (
