@@ -42,10 +42,10 @@ def _app(signed_in: bool = False) -> AppTest:
     return at.run()
 
 
-def _rows(live: Path, sql: str) -> list[tuple]:
-    con = warehouse.connect_plain(live)
+def _rows(live: Path, sql: str, **params: object) -> list[tuple]:
+    con = warehouse.connect_reader(live)  # the app's configuration: it may be open in-process
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params).fetchall()
     finally:
         con.close()
 
@@ -127,3 +127,45 @@ def test_an_oversized_or_unexpected_upload_is_refused_before_anything_is_written
         upload.suffix_for("payload.sh")
     assert upload.suffix_for("../../Data.XLSX") == ".xlsx"
     assert list((env.parent / "tmp").iterdir()) == []
+
+
+def _load_directly(live: Path, tmp_path: Path) -> str:
+    from pipelines import load
+
+    path = tmp_path / "direct.csv"
+    path.write_bytes(CSV)
+    report = load.load_files(live, [path], dataset="main")[0]
+    assert report.status == "loaded", report.message
+    return report.batch_id
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_an_admin_assigns_an_unmatched_name_to_a_known_actor(env: Path, tmp_path: Path) -> None:
+    _load_directly(env, tmp_path)
+    at = _app(signed_in=True)
+    review_name, target = at.selectbox[0], at.selectbox[1]
+    assert review_name.options == ["Ville de Testville"]
+    known = dict(_rows(env, "SELECT name, actor_id FROM actor WHERE NOT needs_review"))
+    target.set_value(known["Bamako"] if "Bamako" in known else target.options[0])
+    _button(at, "Assign").click().run()
+    assert not at.exception
+    assert "is now an alias of" in at.success[0].value
+    assert _rows(env, "SELECT count(*) FROM actor WHERE needs_review AND name = "
+                      "'Ville de Testville'") == [(0,)]  # fmt: skip
+    assert _rows(env, "SELECT count(*) FROM actor_alias WHERE alias_norm = "
+                      "'ville de testville' AND origin = 'review'") == [(1,)]  # fmt: skip
+
+
+def test_an_admin_deletes_a_batch_only_after_confirming(env: Path, tmp_path: Path) -> None:
+    batch = _load_directly(env, tmp_path)
+    at = _app(signed_in=True)
+    assert at.selectbox[-1].value == batch
+    assert _button(at, "Delete batch").disabled
+    at.checkbox[-1].check().run()
+    _button(at, "Delete batch").click().run()
+    assert not at.exception
+    assert f"Deleted batch {batch}: 2 flows removed." in at.success[0].value
+    assert _rows(env, "SELECT count(*) FROM flow WHERE batch_id = $b", b=batch) == [(0,)]
