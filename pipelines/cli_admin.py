@@ -18,7 +18,7 @@ from rich.console import Console
 from pipelines import admin
 from pipelines.cli_app import app
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 admin_app = typer.Typer(
     help="Admin sign-in for the dashboard's Load data page.", no_args_is_help=True
 )
