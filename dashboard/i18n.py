@@ -10,6 +10,7 @@ tests, never an exception.
 from __future__ import annotations
 
 import math
+import threading
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from babel.numbers import (
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DEFAULT_LANG = "en"
-_lang = DEFAULT_LANG
+_local = threading.local()  # each Streamlit session runs its script in its own thread
 
 
 def available_languages() -> tuple[str, ...]:
@@ -60,17 +61,16 @@ def catalogue(lang: str) -> dict[str, str]:
 
 def set_language(lang: str) -> None:
     """Language used by ``t`` and the formatters (set once per run by the filters)."""
-    global _lang
-    _lang = lang if lang in available_languages() else DEFAULT_LANG
+    _local.lang = lang if lang in available_languages() else DEFAULT_LANG
 
 
 def language() -> str:
-    return _lang
+    return getattr(_local, "lang", DEFAULT_LANG)
 
 
 def t(key: str, **kwargs: object) -> str:
     """The user-visible text for ``key`` in the current language, with ``{name}`` filled in."""
-    text = catalogue(_lang).get(key) or catalogue(DEFAULT_LANG).get(key)
+    text = catalogue(language()).get(key) or catalogue(DEFAULT_LANG).get(key)
     if text is None:
         return f"⟦{key}⟧"
     return text.format(**kwargs) if kwargs else text
@@ -95,23 +95,25 @@ def money(value: object, currency: str, compact: bool = True) -> str:
         return "–"
     amount = float(value)  # type: ignore[arg-type]
     if compact and abs(amount) >= 1000:
-        return format_compact_currency(amount, currency, locale=_lang, fraction_digits=1)
-    return format_currency(amount, currency, locale=_lang, format="¤#,##0", currency_digits=False)
+        return format_compact_currency(amount, currency, locale=language(), fraction_digits=1)
+    return format_currency(
+        amount, currency, locale=language(), format="¤#,##0", currency_digits=False
+    )
 
 
 def number(value: object, compact: bool = False) -> str:
     if _missing(value):
         return "–"
     if compact and abs(float(value)) >= 10_000:  # type: ignore[arg-type]
-        return format_compact_decimal(float(value), locale=_lang, fraction_digits=1)  # type: ignore[arg-type]
-    return format_decimal(value, locale=_lang, format="#,##0")  # type: ignore[arg-type]
+        return format_compact_decimal(float(value), locale=language(), fraction_digits=1)  # type: ignore[arg-type]
+    return format_decimal(value, locale=language(), format="#,##0")  # type: ignore[arg-type]
 
 
 def percent(value: object, signed: bool = False) -> str:
     """A share (0.123 → 12.3%); ``signed`` puts + before a positive change."""
     if _missing(value):
         return "–"
-    text = format_percent(float(value), locale=_lang, format="#,##0.0%")  # type: ignore[arg-type]
+    text = format_percent(float(value), locale=language(), format="#,##0.0%")  # type: ignore[arg-type]
     return f"+{text}" if signed and float(value) > 0 else text  # type: ignore[arg-type]
 
 
@@ -125,7 +127,7 @@ def day(value: object, year: object = None) -> str:
     """A date in the current language (``Jul 23, 2018``); the bare year when only that is
     known; "undated" when neither is."""
     if value is not None and not _missing_date(value):
-        return format_date(_as_date(value), format="medium", locale=_lang)
+        return format_date(_as_date(value), format="medium", locale=language())
     if not _missing(year):
         return str(int(float(year)))  # type: ignore[arg-type]
     return t("funds.undated")

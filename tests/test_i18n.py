@@ -93,3 +93,20 @@ def test_dates_are_written_in_the_language_or_as_a_bare_year():
     assert i18n.day(pd.Timestamp("2018-07-23")) == "Jul 23, 2018"
     assert i18n.day(pd.NaT, 2019) == "2019"
     assert i18n.day(None, None) == "undated"
+
+
+def test_the_language_is_per_session_thread_not_global():
+    import threading
+
+    seen = []
+    other = next(lang for lang in i18n.available_languages() if lang != "en")
+
+    def other_session():
+        i18n.set_language(other)
+        seen.append(i18n.language())
+
+    worker = threading.Thread(target=other_session)
+    worker.start()
+    worker.join()
+    assert i18n.language() == "en"
+    assert seen == [other]
