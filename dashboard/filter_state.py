@@ -36,7 +36,17 @@ KINDS = (
 STATUSES = ("ldc", "lldc", "sids")
 CURRENCIES = ("USD", "EUR", "CHF", "GBP")
 CHANNELS = ("local_private", "direct")  # channels without a fund, beside the fund ids
-PAGES = ("overview", "funds", "regions", "compare", "explore", "sources", "present", "load")
+PAGES = (
+    "overview",
+    "funds",
+    "regions",
+    "compare",
+    "explore",
+    "sql_console",
+    "sources",
+    "present",
+    "load",
+)
 LIST_FIELDS = (
     "fund",
     "stage",
