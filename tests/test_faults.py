@@ -119,9 +119,8 @@ def kill_loads(built: Path, tmp: Path, rows: int, kills: int, seed: int) -> dict
     again = run_cli("load", str(big), "--dataset", "big", "--warehouse", str(live))
     assert again.returncode == 0, again.stderr  # the lock and leftovers do not block a retry
     assert assert_whole_or_nothing(live, "big", rows) == "whole"
-    print(
-        f"\nload faults: {kills} SIGKILLs over a {duration:.1f}s load of {rows:,} rows: {outcomes}"
-    )
+    print(f"\nload faults: {kills} SIGKILLs of a {duration:.1f}s load of {rows:,} rows: "
+          f"killed {points}; batch afterwards {outcomes}")  # fmt: skip
     return outcomes
 
 
