@@ -11,6 +11,7 @@ from dashboard_fixtures import make_fixture_warehouse
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
+from dashboard import i18n
 from dashboard.filter_state import PAGES
 from pipelines import chart_export
 from pipelines.deck_i18n import LANGUAGES, catalogue
@@ -18,6 +19,14 @@ from pipelines.deck_i18n import LANGUAGES, catalogue
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 PAGE_FILES = [p for p in PAGES if (APP.parent / "app_pages" / f"{p}.py").is_file()]
 MARKER = re.compile(r"⟦[^⟧]*⟧")
+
+
+@pytest.fixture(autouse=True)
+def _test_thread_language():
+    """AppTest runs the script in its own thread but evaluates widgets' format functions in
+    this one; i18n keeps the language per thread, so this thread must speak the page's."""
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +52,7 @@ def _page_text(at: AppTest) -> str:
 def test_every_page_renders_in_the_language(lang: str, live: Path, tmp_path, monkeypatch):
     monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(live))
     monkeypatch.setenv("FUNDFLOWS_STATE", str(tmp_path / "state.sqlite"))
+    i18n.set_language(lang)
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["dataset"] = "demo"
     at.query_params["lang"] = lang
@@ -62,6 +72,7 @@ def test_every_page_renders_in_the_language(lang: str, live: Path, tmp_path, mon
 def test_present_page_counts_slides_and_steps_in_french(live: Path, tmp_path, monkeypatch):
     monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(live))
     monkeypatch.setenv("FUNDFLOWS_STATE", str(tmp_path / "state.sqlite"))
+    i18n.set_language("fr")
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["dataset"] = "demo"
     at.query_params["lang"] = "fr"
