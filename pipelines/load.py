@@ -74,7 +74,10 @@ def parse_any(path: Path, progress: Progress | None = None) -> ParsedFile:
     if head.startswith(b"<"):
         from pipelines.sources import iati
 
-        return iati.parse(path, progress=progress)
+        def bytes_progress(done: int, total: int) -> None:
+            progress(f"reading {path.name}: {done / max(total, 1):.0%}")
+
+        return iati.parse(path, progress=None if progress is None else bytes_progress)
     from pipelines.sources import template
 
     return template.parse(path)

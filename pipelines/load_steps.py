@@ -84,7 +84,8 @@ def process(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, batch_id: str) -
     timer = Timer()
     _register_candidates(con, parsed)
     timer("register")
-    decimal = validate.detect_decimal(con)
+    # IATI values are xsd:decimal: always a decimal point, never a thousands separator
+    decimal = "dot" if parsed.format == "iati" else validate.detect_decimal(con)
     validate.check(con, decimal, template=parsed.format in ("csv", "xlsx"))
     timer("validate")
     resolve.resolve(con, batch_id)

@@ -218,3 +218,14 @@ def test_region_codes_keep_their_vocabulary_in_the_warehouse(built_copy, rules_r
         ("589", "oecd_dac", False),
         ("R01", "99", True),
     ]
+
+
+def test_an_iati_load_reports_reading_progress_as_text(built_copy):
+    messages: list[str] = []
+    reports = load.load_files(
+        built_copy, [FIXTURES / "rules.xml"], dataset="progress", progress=messages.append
+    )
+    assert reports[0].status == "loaded"
+    reading = [m for m in messages if m.startswith("reading rules.xml: ")]
+    assert reading
+    assert reading[-1] == "reading rules.xml: 100%"
