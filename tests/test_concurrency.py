@@ -157,7 +157,7 @@ def run_concurrently(
 def test_eight_readers_see_whole_versions_while_loads_and_a_rebuild_publish(
     built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    figures = run_concurrently(built_warehouse, tmp_path, monkeypatch, loads=2, rows=1_000)
+    figures = run_concurrently(built_warehouse, tmp_path, monkeypatch, loads=2, rows=500)
     assert figures["writes"] == 3
 
 
