@@ -27,6 +27,7 @@ import common
 from pipelines import settings, warehouse
 
 FILTERED = "flows_filtered("
+ERRORS: list[tuple[int, str, str, str]] = []  # (rows, query, filters, message)
 
 
 @dataclass
@@ -59,8 +60,11 @@ def takes_filters(name: str) -> bool:
 
 def params_of(name: str, params: dict[str, object]) -> dict[str, object]:
     """``params`` as ``name`` takes them (explore_flows takes a list of datasets)."""
-    if "$dataset::VARCHAR[]" in warehouse.sql(f"queries/{name}"):
-        return params | {"dataset": [params["dataset"]]}
+    text = warehouse.sql(f"queries/{name}")
+    if "$dataset::VARCHAR[]" in text:
+        params = params | {"dataset": [params["dataset"]]}
+    if re.search(r"= \$fund\b", text):  # one fund (the Funds page's pick), not the filter
+        params = params | {"fund": "pgtf"}
     return params
 
 
@@ -151,7 +155,12 @@ def bench_size(
                 print(f"{rows:>10,} {name:<24} {label:<24} not run (time budget)", flush=True)
                 continue
             params = params_of(name, common.params_for(common.FILTER_SETS[label]))
-            timing = time_query(rows, name, label, params, runs, budget, min_runs)
+            try:
+                timing = time_query(rows, name, label, params, runs, budget, min_runs)
+            except Exception as exc:  # noqa: BLE001 (a broken query is reported, not fatal)
+                print(f"{rows:>10,} {name:<24} {label:<24} error: {exc}", flush=True)
+                ERRORS.append((rows, name, label, str(exc).splitlines()[0][:200]))
+                continue
             print(
                 f"{rows:>10,} {name:<24} {label:<24} n={timing.runs:>2} "
                 f"raw p50 {common.ms(common.p50(timing.raw)):>9} ms  "

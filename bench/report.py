@@ -25,6 +25,7 @@ class Results:
     rss_notes: list[str] = field(default_factory=list)
     load: str = ""
     iati: str = ""
+    reused: str = ""  # when the 10M figures come from an earlier run: that run's time
 
     def results(self, rows: int) -> dict:
         return {
@@ -157,9 +158,11 @@ def render(res: Results) -> str:
         f"{f'{res.finished:%H:%M} UTC' if res.finished else 'in progress / interrupted'}; "
         "written by `bench/run_all.py` (`make bench`).",
         "",
-        "## Machine",
-        "",
     ]
+    if res.reused:
+        out += [f"The 10M figures (queries, pandas, pages, RSS) are from the run of {res.reused} "
+                "(`--reuse-10m`); the 100k and 1M figures are from this run.", ""]  # fmt: skip
+    out += ["## Machine", ""]
     out += [f"- {k}: {v}" for k, v in res.facts.items()]
     one, five, fifteen = os.getloadavg()
     out += (
@@ -187,6 +190,11 @@ def render(res: Results) -> str:
     ]
     for rows in sorted({q.rows for q in res.queries}, reverse=True):
         out += query_table(res, rows)
+    import queries
+
+    if queries.ERRORS:
+        out += ["Queries that failed with the bench's parameters:", ""]
+        out += [f"- {r:,} {n} ({f}): {m}" for r, n, f, m in queries.ERRORS] + [""]
     out += ["## Pandas baseline (five main charts)", ""]
     for rows in sorted({b.rows for b in res.baseline}, reverse=True):
         out += baseline_table(res, rows)

@@ -45,29 +45,11 @@ def run_script(args: list[str], timeout: float) -> str:
         return f"{' '.join(args)}: not finished within {timeout:.0f} s"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--minutes", type=float, default=80.0, help="overall time budget")
-    parser.add_argument("--page-timeout", type=float, default=60.0)
-    parser.add_argument("--skip-load", action="store_true")
-    parser.add_argument("--load-log", type=Path, help="use this earlier bench/load.py output")
-    parser.add_argument("--iati-log", type=Path, help="use this earlier bench/iati.py output")
-    args = parser.parse_args()
-    start = time.monotonic()
-    end = start + args.minutes * 60
-
-    def until(share: float) -> float:  # a section may use up to this point of the budget
-        return start + share * (end - start)
-
-    res = report.Results(started=datetime.now(UTC), facts=common.machine_facts())
-    out = common.ROOT / "bench" / "RESULTS.md"
-    write = lambda: out.write_text(report.render(res), encoding="utf-8")  # noqa: E731
+def measure_big(res, args, until, write) -> None:
+    """The 10M sections: main chart queries, pages, server RSS, other queries, pandas."""
+    big = 10_000_000
     cheap = [n for n in queries.query_names() if not queries.takes_filters(n)]
     rest = [n for n in queries.query_names() if queries.takes_filters(n) and n not in MAIN]
-    big = 10_000_000
-    for rows in common.SIZES:
-        common.ensure_warehouse(rows)
     res.queries += queries.bench_size(big, args.runs, 60, MAIN, ["default"], 1, until(0.25))
     write()
     with tempfile.TemporaryDirectory() as folder:
@@ -83,6 +65,35 @@ def main() -> None:
     write()
     res.baseline, res.read_s[big] = baseline_pandas.bench_size(big, 3, 20, 1, res.results(big))
     write()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--minutes", type=float, default=80.0, help="overall time budget")
+    parser.add_argument("--page-timeout", type=float, default=60.0)
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--reuse-10m", type=Path, help="take the 10M figures from this file")
+    parser.add_argument("--load-log", type=Path, help="use this earlier bench/load.py output")
+    parser.add_argument("--iati-log", type=Path, help="use this earlier bench/iati.py output")
+    args = parser.parse_args()
+    start = time.monotonic()
+    end = start + args.minutes * 60
+
+    def until(share: float) -> float:  # a section may use up to this point of the budget
+        return start + share * (end - start)
+
+    res = report.Results(started=datetime.now(UTC), facts=common.machine_facts())
+    out = common.ROOT / "bench" / "RESULTS.md"
+    write = lambda: out.write_text(report.render(res), encoding="utf-8")  # noqa: E731
+    for rows in common.SIZES:
+        common.ensure_warehouse(rows)
+    if args.reuse_10m:
+        import reuse
+
+        res.reused = reuse.reuse_big(args.reuse_10m, res)
+    else:
+        measure_big(res, args, until, write)
     for rows in (100_000, 1_000_000):
         res.queries += queries.bench_size(rows, args.runs, 8, MAIN, None, 3, until(0.9))
         others = [n for n in queries.query_names() if n not in MAIN]
