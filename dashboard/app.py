@@ -24,6 +24,7 @@ pages = {
         title=t(f"page.{key}"),
         url_path=key,
         default=key == "overview",
+        visibility="hidden" if key == "load" else "visible",  # admins open it by its URL
     )
     for key in PAGES
     if (APP_DIR / "app_pages" / f"{key}.py").is_file()

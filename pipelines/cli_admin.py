@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from pipelines import admin
-from pipelines.cli_app import app
+from pipelines.cli_app import app, make_console
 
-console = Console(stderr=True, soft_wrap=True)
+console = make_console()
 admin_app = typer.Typer(
     help="Admin sign-in for the dashboard's Load data page.", no_args_is_help=True
 )

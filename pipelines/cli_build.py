@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from pipelines import build as build_mod
 from pipelines import settings, warehouse
-from pipelines.cli_app import WarehouseOpt, app, warehouse_or_default
+from pipelines.cli_app import WarehouseOpt, app, make_console, user_errors, warehouse_or_default
 
-console = Console(stderr=True)
+console = make_console()
 
 
 def _say(message: str) -> None:
@@ -41,7 +40,8 @@ def build(
     if if_needed and build_mod.is_current(live):
         console.print(f"warehouse {live} is up to date")
         return
-    version = build_mod.build(live, demo_rows=demo_rows, seed=seed, progress=_say)
+    with user_errors():
+        version = build_mod.build(live, demo_rows=demo_rows, seed=seed, progress=_say)
     console.print(f"built {live} (version {version})")
 
 
@@ -63,12 +63,13 @@ def synth(
     from pipelines import synth as synth_mod
 
     live = warehouse_or_default(warehouse_path)
-    if not warehouse.resolve(live).exists():
-        build_mod.build(live, progress=_say)
-    with warehouse.publish(live) as pub:
-        _say(f"generating {rows:,} rows into {dataset!r}")
-        pub.con.execute("SET memory_limit = '2GB'")  # 10M rows: 2.4 GB peak instead of 4.2 GB
-        n = synth_mod.generate(pub.con, rows=rows, seed=seed, dataset=dataset)
+    with user_errors():
+        if not warehouse.resolve(live).exists():
+            build_mod.build(live, progress=_say)
+        with warehouse.publish(live) as pub:
+            _say(f"generating {rows:,} rows into {dataset!r}")
+            pub.con.execute("SET memory_limit = '2GB'")  # 10M rows: 2.4 GB peak, not 4.2 GB
+            n = synth_mod.generate(pub.con, rows=rows, seed=seed, dataset=dataset)
     console.print(f"generated {n:,} flows into dataset {dataset!r} of {live}")
 
 
@@ -98,11 +99,8 @@ def status(warehouse_path: WarehouseOpt = None) -> None:
 def rollback(warehouse_path: WarehouseOpt = None) -> None:
     """Return the live warehouse to the previous version (undo the last build or load)."""
     live = warehouse_or_default(warehouse_path)
-    try:
+    with user_errors():
         target = warehouse.rollback(live)
-    except warehouse.WarehouseError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
     console.print(f"live warehouse now points to {target.name}")
 
 

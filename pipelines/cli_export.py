@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from pipelines import export, settings, slices, warehouse
-from pipelines.cli_app import WarehouseOpt, app, warehouse_or_default
+from pipelines.cli_app import WarehouseOpt, app, make_console, warehouse_or_default
 
-console = Console(stderr=True)
+console = make_console()
 Many = Annotated[list[str] | None, typer.Option(help="Repeat for several values.")]
 
 

@@ -16,14 +16,13 @@ from typing import Annotated
 
 import duckdb
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from pipelines import settings, warehouse
-from pipelines.cli_app import WarehouseOpt, app, rates_app, warehouse_or_default
+from pipelines.cli_app import WarehouseOpt, app, make_console, rates_app, warehouse_or_default
 
-console = Console(stderr=True)
-out = Console()
+console = make_console()
+out = make_console(stderr=False)
 MAX_REJECTS_SHOWN = 50
 
 FilesArg = Annotated[

@@ -190,8 +190,7 @@ def _load_one(con, report, parsed, sha, replace, strict, loaded_by) -> bool:
 
 def _prefilter(live: Path, items: list[tuple], dataset: str) -> str | None:
     """Mark files already loaded as unchanged before any copy; return a dataset error."""
-    con = warehouse.connect_plain(live)
-    try:
+    with warehouse.attached_reader(live) as con:  # works beside the dashboard's connection
         problem = _check_dataset(con, dataset)
         for report, parsed, sha in items:
             earlier = parsed is not None and _already_loaded(con, dataset, sha)
@@ -199,8 +198,6 @@ def _prefilter(live: Path, items: list[tuple], dataset: str) -> str | None:
                 report.status, report.batch_id = "unchanged", earlier
                 report.message = f"same file already loaded as batch {earlier}"
         return problem
-    finally:
-        con.close()
 
 
 def load_files(
@@ -249,8 +246,7 @@ def validate_files(live: Path, paths: list[Path], dataset: str = "main") -> list
     """Parse and check files against the live warehouse without writing anything."""
     live = Path(live)
     items = _parse_all(paths, dataset, None)
-    con = warehouse.connect_plain(live)
-    try:
+    with warehouse.attached_reader(live) as con:  # temp tables; nothing written to the file
         for report, parsed, sha in items:
             if parsed is None:
                 continue
@@ -261,6 +257,4 @@ def validate_files(live: Path, paths: list[Path], dataset: str = "main") -> list
             report.message = f"{report.rows_loaded:,} of {report.rows_read:,} row(s) would load" + (
                 " (already loaded)" if _already_loaded(con, dataset, sha) else ""
             )
-    finally:
-        con.close()
     return [i[0] for i in items]

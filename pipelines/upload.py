@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from pipelines import load, warehouse
@@ -64,23 +63,6 @@ def saved(data: bytes, original_name: str) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _scratch(live: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory connection with the live version attached read-only as its default.
-
-    The dashboard keeps its own read-only connection on the same file with a locked
-    configuration; DuckDB refuses a second ``connect`` to that file with another
-    configuration, but attaching it to a separate in-memory database works beside it.
-    """
-    con = duckdb.connect()
-    try:
-        con.execute("ATTACH $p AS live_version (READ_ONLY)", {"p": str(warehouse.resolve(live))})
-        con.execute("USE live_version")
-        yield con
-    finally:
-        con.close()
-
-
 def preview(live: Path, path: Path, dataset: str, label: str = "") -> Preview:
     """Check one saved upload against the live warehouse without writing anything.
 
@@ -94,7 +76,7 @@ def preview(live: Path, path: Path, dataset: str, label: str = "") -> Preview:
     except UnusableFile as exc:
         report.message = str(exc)
         return Preview(report)
-    with _scratch(Path(live)) as con:
+    with warehouse.attached_reader(Path(live)) as con:
         load.process(con, parsed, "preview")
         report.rejects = load.rejects_frame(con, label or path.name)
         totals = con.execute(warehouse.sql("checks_support/preview_totals")).df()

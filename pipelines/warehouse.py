@@ -84,6 +84,26 @@ def connect_reader(live: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(target), read_only=True, config=dict(READER_CONFIG))
 
 
+@contextlib.contextmanager
+def attached_reader(live: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory connection with the live version attached read-only as its default.
+
+    Works beside any other connection of this process on the same file (the dashboard keeps one
+    with a locked configuration, and DuckDB refuses a second ``connect`` with another
+    configuration), and allows temp tables and settings that a locked reader refuses.
+    """
+    target = resolve(live)
+    if not target.exists():
+        raise WarehouseError(f"no warehouse at {live}: run `fundflows build` first")
+    con = duckdb.connect()
+    try:
+        con.execute("ATTACH $p AS live_version (READ_ONLY)", {"p": str(target)})
+        con.execute("USE live_version")
+        yield con
+    finally:
+        con.close()
+
+
 def connect_plain(path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """Connection for CLI reads and tests (no locked configuration)."""
     return duckdb.connect(str(resolve(path)), read_only=read_only)
@@ -172,7 +192,14 @@ def _adopt_plain_file(live: Path) -> None:
         folder = versions_dir(live)
         folder.mkdir(parents=True, exist_ok=True)
         first = folder / f"{live.stem}-{len(list_versions(live)) + 1:06d}.duckdb"
-        shutil.copyfile(live, first)
+        partial = first.with_name(first.name + ".tmp")
+        try:
+            shutil.copyfile(live, partial)
+            os.replace(partial, first)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                partial.unlink()
+            raise
         _point(live, first)
 
 
@@ -226,10 +253,11 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
         for stale in (path, tmp):
             with contextlib.suppress(FileNotFoundError):
                 stale.unlink()
-        if previous is not None and not fresh:
-            shutil.copyfile(previous, tmp)
-        con = duckdb.connect(str(tmp))
+        con = None
         try:
+            if previous is not None and not fresh:
+                shutil.copyfile(previous, tmp)
+            con = duckdb.connect(str(tmp))
             migrate(con)
             con.execute("BEGIN TRANSACTION")
             con.execute("SELECT 1").fetchall()  # no pending result: register() needs that
@@ -245,8 +273,9 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
             con.execute("CHECKPOINT")
             con.close()
         except BaseException:
-            with contextlib.suppress(Exception):
-                con.close()
+            if con is not None:
+                with contextlib.suppress(Exception):
+                    con.close()
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
             with contextlib.suppress(FileNotFoundError):
