@@ -147,11 +147,13 @@ def kpis(d: pd.DataFrame) -> pd.DataFrame:
 
 def sankey(d: pd.DataFrame, group: str = "transferred") -> pd.DataFrame:
     d = d[~d["is_part"] & (d["stage_group"] == group) & d["amount"].notna()]
+    # callables, not Series of ``d``: assigning a Series to an empty frame adopts its index
     given = d[d["given_side"]].assign(
-        source=d["source_kind"].fillna("unspecified"), target=d["channel"]
+        source=lambda x: x["source_kind"].fillna("unspecified"), target=lambda x: x["channel"]
     )
     got = d[d["received_side"]].assign(
-        source=d["channel"], target=d["recipient_region_name"].fillna("unspecified")
+        source=lambda x: x["channel"],
+        target=lambda x: x["recipient_region_name"].fillna("unspecified"),
     )
     links = []
     for side, part in (("in", given), ("out", got)):
@@ -179,7 +181,7 @@ def by_year(d: pd.DataFrame) -> pd.DataFrame:
 
 
 def by_modality(d: pd.DataFrame) -> pd.DataFrame:
-    d = d[d["in_group_total"]].assign(modality=d["modality"].fillna("unspecified"))
+    d = d[d["in_group_total"]].assign(modality=lambda x: x["modality"].fillna("unspecified"))
     out = d.groupby(["modality", "stage_group"])["amount"].agg(["sum", "size"]).reset_index()
     return out.rename(columns={"sum": "amount", "size": "flows"})
 
