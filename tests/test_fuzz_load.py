@@ -9,7 +9,7 @@ import itertools
 import shutil
 import string
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -130,15 +130,27 @@ def exported(live: Path, batch_id: str, folder: Path, fmt: str) -> pd.DataFrame:
     return pd.read_csv(out, dtype=str, keep_default_na=False)
 
 
+def expected_amount(text: str) -> Decimal:
+    """The amount as the template reads it: spaces group thousands, a lone comma is decimal."""
+    plain = text.replace(" ", "")
+    if "," in plain and "." not in plain:
+        plain = plain.replace(",", ".")
+    return Decimal(plain).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
 def expected_row(row: dict) -> tuple[Decimal, str, str]:
-    return (Decimal(row["amount"].strip(" ")).quantize(Decimal("0.000001")),
-            row["currency"].strip(" ").upper(), row["description"].strip(" "))  # fmt: skip
+    return (expected_amount(row["amount"]), row["currency"].strip(" ").upper(),
+            row["description"].strip(" "))  # fmt: skip
 
 
 def check_round_trip(live: Path, report: load.LoadReport, batch: list[dict], folder: Path) -> None:
     rejected = set(report.rejects["row"])
-    counted = [r for r in batch if not all(blank(v) for v in r.values())]
-    wanted = {i: expected_row(r) for i, r in enumerate(counted, start=1) if i not in rejected}
+    # row numbers are file rows: a fully blank row is skipped but still takes its number
+    wanted = {
+        i: expected_row(r)
+        for i, r in enumerate(batch, start=1)
+        if i not in rejected and not all(blank(v) for v in r.values())
+    }
     parquet = exported(live, report.batch_id, folder, "parquet")
     got = {int(f.split("-")[-2]): (Decimal(a), c, d if isinstance(d, str) else "")
            for f, a, c, d in parquet.itertuples(index=False)}  # fmt: skip
