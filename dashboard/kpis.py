@@ -28,9 +28,11 @@ def _num(value: object) -> float | None:
 
 
 def summary(frame: pd.DataFrame) -> dict[str, Kpi]:
-    """One ``Kpi`` per metric. ``frame``: rows per year plus a total row with year NULL."""
-    total = frame[frame["year"].isna()]
-    yearly = frame[frame["year"].notna()].sort_values("year")
+    """One ``Kpi`` per metric. ``frame``: rows per year plus the total row (``is_total`` 1);
+    flows without a year count in the total but in no year."""
+    is_total = frame["is_total"] == 1 if "is_total" in frame else frame["year"].isna()
+    total = frame[is_total]
+    yearly = frame[~is_total & frame["year"].notna()].sort_values("year")
     last = int(yearly["year"].iloc[-1]) if len(yearly) else None
     by_year = yearly.set_index(yearly["year"].astype(int))
     result = {}

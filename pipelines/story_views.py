@@ -66,9 +66,7 @@ def kpi_figure(values: dict[str, str], labels: dict[str, str]) -> go.Figure:
 
 def _kpis(con, filters: Filters, tr: Translator) -> ViewResult:
     df = _q(con, "overview_kpis", filters)
-    # the grand total is a row with year NULL, but so is the group of flows whose year is
-    # unknown: the total is the one with the most flows
-    total = df[df["year"].isna()].sort_values("flows", ascending=False)
+    total = df[df["is_total"] == 1]  # not the row of flows whose year is unknown
     if total.empty or not int(total.iloc[0]["flows"] or 0):
         return _empty(tr)
     row = total.iloc[0]

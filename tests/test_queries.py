@@ -104,7 +104,7 @@ def empty_con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnec
 
 def total(con, **changes) -> dict:
     frame = run(con, "overview_kpis", **changes)
-    return frame[frame["year"].isna()].iloc[0].to_dict()
+    return frame[frame["is_total"] == 1].iloc[0].to_dict()
 
 
 def test_kpis_add_each_stage_group_on_its_own_side_of_the_fund(con):
@@ -279,3 +279,19 @@ def test_options_and_stamp_describe_the_warehouse(con):
                                                                 "intermediate")  # fmt: skip
     stamp = run(con, "data_as_of").iloc[0]
     assert (stamp["warehouse_version"], stamp["last_load_file"]) == ("1", "grants.csv")
+
+
+def test_the_kpi_total_row_is_not_the_row_of_flows_without_a_year(built_warehouse):
+    con = warehouse.connect_reader(built_warehouse)
+    try:
+        frame = warehouse.query(con, "overview_kpis", **no_filters(dataset="cited"))
+        paid = con.execute(
+            "SELECT sum(amount_usd) FROM flows_enriched WHERE dataset = 'cited' "
+            "AND stage_group = 'transferred' AND in_group_total AND NOT is_part"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    totals = frame[frame["is_total"] == 1]
+    assert len(totals) == 1
+    assert float(totals.iloc[0]["transferred"]) == pytest.approx(float(paid))
+    assert frame["year"].isna().sum() == 2  # the total and the flows without a year

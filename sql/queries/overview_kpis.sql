@@ -1,10 +1,11 @@
 -- purpose: the Overview KPI row: each stage group's total (promised and transferred where money
 --   enters, allocated and used where it leaves; see flows_enriched.in_group_total), contributors,
 --   recipient countries, share of South–South + triangular in transferred money
--- grain: one row per year, plus one row with year NULL for the whole selection
+-- grain: one row per year (year NULL: flows with no year), plus the total row (is_total = 1)
 -- params: @filters
--- columns: year, promised, transferred, allocated, used, contributors, recipient_countries, ss_share, flows, flows_without_rate, sources
+-- columns: year, is_total, promised, transferred, allocated, used, contributors, recipient_countries, ss_share, flows, flows_without_rate, sources
 SELECT year,
+       grouping(year) AS is_total,
        sum(amount) FILTER (stage_group = 'promised' AND in_group_total) AS promised,
        sum(amount) FILTER (stage_group = 'transferred' AND in_group_total) AS transferred,
        sum(amount) FILTER (stage_group = 'allocated' AND in_group_total) AS allocated,
@@ -23,4 +24,4 @@ FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $
                     $status::VARCHAR[], $currency::VARCHAR)
 WHERE NOT is_part
 GROUP BY GROUPING SETS ((year), ())
-ORDER BY year NULLS FIRST;
+ORDER BY is_total DESC, year NULLS FIRST;
