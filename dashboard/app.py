@@ -9,7 +9,7 @@ if str(APP_DIR.parent) not in sys.path:  # `streamlit run dashboard/app.py` from
 
 import streamlit as st  # noqa: E402
 
-from dashboard import components, data, filters  # noqa: E402
+from dashboard import components, data, filters, i18n, rtl  # noqa: E402
 from dashboard.filter_state import PAGES  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 
@@ -18,6 +18,7 @@ if not data.available():
     st.error(t("app.no_warehouse", path=str(data.live_path())))
     st.stop()
 choices, labels = filters.load_choices()
+filters.prepare(choices)  # the language is known before the page titles are made
 pages = {
     key: st.Page(
         APP_DIR / "app_pages" / f"{key}.py",
@@ -32,6 +33,7 @@ pages = {
 nav = st.navigation(list(pages.values()))
 here = next((key for key, page in pages.items() if page.url_path == nav.url_path), "overview")
 filters.sidebar(choices, labels, page=here)
+rtl.inject(i18n.language())  # Arabic reads right to left (the app's own CSS)
 wanted = filters.requested_page()
 if wanted and wanted != here and wanted in pages:
     st.switch_page(pages[wanted])

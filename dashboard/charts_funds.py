@@ -55,6 +55,7 @@ def pledged_vs_paid(df: pd.DataFrame, currency: str) -> go.Figure:
     fig.update_layout(
         barmode="group",
         yaxis_title=currency,
+        xaxis={"tickformat": "d"},  # whole years, never "2,018.5"
         yaxis2={
             "overlaying": "y",
             "side": "right",

@@ -150,11 +150,16 @@ def _from_state(choices: Choices, page: str) -> Filters:
     )
 
 
-def sidebar(choices: Choices, labels: Labels, page: str) -> Filters:
-    """Render the filter panel; return the filters of this run and write them to the URL."""
+def prepare(choices: Choices) -> None:
+    """Read the URL once per session and set this run's language (before page titles)."""
     if not st.session_state.get(_K + "ready"):
         _init_from_url(choices)
     i18n.set_language(st.session_state.get(_K + "lang", "en"))
+
+
+def sidebar(choices: Choices, labels: Labels, page: str) -> Filters:
+    """Render the filter panel; return the filters of this run and write them to the URL."""
+    prepare(choices)
     st.sidebar.header(t("filters.title"))
     _widgets(choices, labels)
     filters = _from_state(choices, page)

@@ -95,10 +95,13 @@ def money(value: object, currency: str, compact: bool = True) -> str:
         return "–"
     amount = float(value)  # type: ignore[arg-type]
     if compact and abs(amount) >= 1000:
-        return format_compact_currency(amount, currency, locale=language(), fraction_digits=1)
-    return format_currency(
-        amount, currency, locale=language(), format="¤#,##0", currency_digits=False
-    )
+        text = format_compact_currency(amount, currency, locale=language(), fraction_digits=1)
+    else:
+        text = format_currency(
+            amount, currency, locale=language(), format="¤#,##0", currency_digits=False
+        )
+    # a left-to-right mark keeps "US$" whole at the end of an amount inside right-to-left text
+    return text + "\u200e" if language() == "ar" else text
 
 
 def number(value: object, compact: bool = False) -> str:

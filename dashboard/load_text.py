@@ -1,7 +1,7 @@
 """Strings of the Load data page and the admin sign-in through the app's translation function.
 
 ``tx(key)`` is ``i18n.t(key)`` when the catalogue has the key, else the English text from
-``dashboard/load_en.toml`` (kept beside the page until it is merged into the catalogue).
+``dashboard/locales/en/load.toml``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dashboard import i18n
 
-DEFAULTS = Path(__file__).resolve().parent / "load_en.toml"
+DEFAULTS = Path(__file__).resolve().parent / "locales" / "en" / "load.toml"
 
 
 @cache
