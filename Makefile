@@ -52,7 +52,7 @@ format: venv
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
 
 bench: setup
-	$(PY) bench/load.py && $(PY) bench/iati.py
+	$(PY) bench/run_all.py
 
 clean:
 	rm -rf data/warehouses data/warehouse.duckdb data/warehouse.duckdb.lock test-output
