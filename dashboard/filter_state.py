@@ -47,6 +47,25 @@ PAGES = (
     "present",
     "load",
 )
+# page controls kept in the URL beside the filters: widget key -> allowed values, or range
+CHOICE_CONTROLS: dict[str, tuple[str, ...]] = {
+    "ov_group": STAGE_GROUPS,
+    "ov_by": ("kind", "region"),
+    "rg_direction": ("received", "given"),
+    "rg_group": STAGE_GROUPS,
+}
+RANGE_CONTROLS: dict[str, tuple[float, float, type]] = {
+    "ov_threshold": (0.0, 20.0, float),
+    "fu_top_n": (3, 30, int),
+}
+VIEW_CONTROLS = (*CHOICE_CONTROLS, *RANGE_CONTROLS)
+CONTROL_PAGES = {"ov": "overview", "rg": "regions", "fu": "funds"}  # key prefix -> its page
+
+
+def page_of_control(name: str) -> str:
+    return CONTROL_PAGES[name.split("_", 1)[0]]
+
+
 LIST_FIELDS = (
     "fund",
     "stage",
@@ -150,6 +169,8 @@ def parse(params: Mapping[str, object], choices: Choices) -> tuple[Filters, list
                 found[name] = _one(name, raw, singles[name])
             elif name in ("year_from", "year_to"):
                 found[name] = _year(raw, choices)
+            elif name in VIEW_CONTROLS:
+                continue  # read by parse_controls
             elif name in LIST_FIELDS:
                 values = _split(raw)
                 allowed = set(choices.values(name))
@@ -199,3 +220,38 @@ def sql_params(filters: Filters) -> dict[str, object]:
 
 def is_illustrative(filters: Filters, choices: Choices) -> bool:
     return filters.dataset in choices.illustrative
+
+
+def parse_controls(params: Mapping[str, object]) -> tuple[dict[str, object], list[Ignored]]:
+    """Page-control values from query parameters; invalid ones are ignored and reported."""
+    found: dict[str, object] = {}
+    ignored: list[Ignored] = []
+    for name in VIEW_CONTROLS:
+        if name not in params:
+            continue
+        raw = next(iter(_split(params[name])), "")
+        if name in CHOICE_CONTROLS:
+            if raw in CHOICE_CONTROLS[name]:
+                found[name] = raw
+                continue
+        else:
+            lo, hi, kind = RANGE_CONTROLS[name]
+            try:
+                value = kind(raw)
+            except ValueError:
+                value = None
+            if value is not None and lo <= value <= hi:
+                found[name] = value
+                continue
+        ignored.append((name, raw))
+    return found, ignored
+
+
+def controls_query(values: Mapping[str, object]) -> dict[str, str]:
+    """Query parameters for the page controls present in ``values`` (whitelisted names only)."""
+    out = {}
+    for name in VIEW_CONTROLS:
+        if name in values and values[name] is not None:
+            value = values[name]
+            out[name] = f"{value:g}" if isinstance(value, float) else str(value)
+    return out

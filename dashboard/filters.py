@@ -16,10 +16,14 @@ from dashboard import data, i18n
 from dashboard.filter_state import (
     CURRENCIES,
     LIST_FIELDS,
+    VIEW_CONTROLS,
     Choices,
     Filters,
     Ignored,
+    controls_query,
+    page_of_control,
     parse,
+    parse_controls,
     sql_params,
     to_query,
 )
@@ -70,7 +74,9 @@ def _init_from_url(choices: Choices) -> None:
     lo, hi = choices.first_year, choices.last_year
     if lo is not None and hi is not None:
         state[_K + "years"] = (filters.year_from or lo, filters.year_to or hi)
-    state[_K + "notes"] = ignored
+    controls, bad_controls = parse_controls(params)
+    state[_K + "controls"] = controls
+    state[_K + "notes"] = ignored + bad_controls
     state[_K + "requested_page"] = filters.page if "page" in params else None
     state[_K + "ready"] = True
 
@@ -163,9 +169,25 @@ def sidebar(choices: Choices, labels: Labels, page: str) -> Filters:
     st.sidebar.header(t("filters.title"))
     _widgets(choices, labels)
     filters = _from_state(choices, page)
-    st.query_params.from_dict(to_query(filters))
+    st.query_params.from_dict(to_query(filters) | controls_query(_control_values(page)))
     st.session_state[_K + "current"] = filters
     return filters
+
+
+def _control_values(page: str) -> dict[str, object]:
+    """This page's controls for the URL: the widget's value once drawn, else the URL's."""
+    state = st.session_state
+    values = dict(state.get(_K + "controls", {}))
+    values.update({name: state[name] for name in VIEW_CONTROLS if name in state})
+    return {k: v for k, v in values.items() if page_of_control(k) == page}
+
+
+def initial(name: str, default: object) -> object:
+    """Starting value of the page control keyed ``name``: the URL's value, else ``default``.
+
+    Pages pass it as the widget's default; the widget keeps the user's later choices itself.
+    """
+    return st.session_state.get(_K + "controls", {}).get(name, default)
 
 
 def notes() -> list[Ignored]:

@@ -174,3 +174,27 @@ def test_a_missing_warehouse_gives_a_clear_message_not_a_traceback(tmp_path, mon
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
     assert at.error[0].value.startswith("No warehouse at ")
+
+
+def test_page_controls_round_trip_through_the_url():
+    at = open_app(params={"ov_group": "promised", "ov_by": "region", "ov_threshold": "5"})
+    assert not at.exception
+    assert at.selectbox(key="ov_group").value == "promised"
+    assert at.radio(key="ov_by").value == "region"
+    assert at.slider(key="ov_threshold").value == 5.0
+    at.selectbox(key="ov_group").set_value("allocated").run()
+    assert url(at)["ov_group"] == "allocated"
+    assert url(at)["ov_threshold"] == "5"
+    again = open_app(params=url(at))
+    assert again.selectbox(key="ov_group").value == "allocated"
+    assert again.radio(key="ov_by").value == "region"
+
+
+def test_invalid_page_controls_are_ignored_with_a_visible_note():
+    at = open_app(params={"ov_by": "nonsense", "ov_threshold": "99", "fu_top_n": "2.5"})
+    assert not at.exception
+    note = next(w.value for w in at.warning if "not understood" in w.value)
+    assert "ov_by=nonsense" in note
+    assert "ov_threshold=99" in note
+    assert at.radio(key="ov_by").value == "kind"
+    assert at.slider(key="ov_threshold").value == 2.0

@@ -125,3 +125,25 @@ def test_permalink_round_trips_state_to_url_to_state(filters):
 def test_a_changed_filter_changes_the_url(filters):
     other = replace(filters, currency="USD" if filters.currency != "USD" else "EUR")
     assert to_query(other) != to_query(filters)
+
+
+def test_page_controls_parse_valid_values_and_report_the_rest():
+    from dashboard.filter_state import controls_query, parse_controls
+
+    found, ignored = parse_controls(
+        {"ov_group": "used", "rg_direction": "sideways", "ov_threshold": "7.5",
+         "fu_top_n": "12", "other": "x"}
+    )  # fmt: skip
+    assert found == {"ov_group": "used", "ov_threshold": 7.5, "fu_top_n": 12}
+    assert ignored == [("rg_direction", "sideways")]
+    assert controls_query(found | {"not_a_control": 1}) == {
+        "ov_group": "used", "ov_threshold": "7.5", "fu_top_n": "12",
+    }  # fmt: skip
+
+
+def test_out_of_range_or_non_numeric_controls_are_ignored():
+    from dashboard.filter_state import parse_controls
+
+    found, ignored = parse_controls({"ov_threshold": "nan", "fu_top_n": "300"})
+    assert found == {}
+    assert sorted(ignored) == [("fu_top_n", "300"), ("ov_threshold", "nan")]

@@ -14,7 +14,7 @@ fund = filters.pick_fund(list(v.choices.funds) + ["local_private", "direct"], na
 name = names.get(fund, fund)
 only = {"fund": [fund]}
 
-top_n = st.slider(t("funds.top_n"), 3, 30, 10, key="fu_top_n")
+top_n = st.slider(t("funds.top_n"), 3, 30, int(filters.initial("fu_top_n", 10)), key="fu_top_n")
 contributors = charts.top_n_other(
     v.query("fund_contributors", **only), "contributor", "transferred", top_n, t("common.other")
 )

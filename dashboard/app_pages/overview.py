@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, components, data, kpis, page_kit
+from dashboard import charts, components, data, filters, kpis, page_kit
 from dashboard.filter_state import STAGE_GROUPS
 from dashboard.i18n import money, number, percent, t
 
@@ -36,19 +36,26 @@ left, mid, right = st.columns(3)
 group = left.selectbox(
     t("overview.group"),
     STAGE_GROUPS,
-    index=1,
+    index=STAGE_GROUPS.index(filters.initial("ov_group", "transferred")),
     key="ov_group",
     format_func=lambda g: t(f"group.{g}"),
 )
 by = mid.radio(
     t("overview.by"),
     ("kind", "region"),
+    index=("kind", "region").index(filters.initial("ov_by", "kind")),
     horizontal=True,
     key="ov_by",
     format_func=lambda b: t(f"overview.by_{b}"),
 )
 threshold = right.slider(
-    t("overview.threshold"), 0.0, 20.0, 2.0, 0.5, key="ov_threshold", format="%.1f%%"
+    t("overview.threshold"),
+    0.0,
+    20.0,
+    float(filters.initial("ov_threshold", 2.0)),
+    0.5,
+    key="ov_threshold",
+    format="%.1f%%",
 )
 links = v.query("overview_sankey", group=group, by=by)
 folded = charts.fold_small_links(links, threshold / 100, "other")

@@ -3,7 +3,7 @@ shares, and the city-to-city map."""
 
 import streamlit as st
 
-from dashboard import charts_geo, components, page_kit
+from dashboard import charts_geo, components, filters, page_kit
 from dashboard.filter_state import STAGE_GROUPS
 from dashboard.i18n import t
 
@@ -14,12 +14,17 @@ left, right = st.columns(2)
 direction = left.radio(
     t("regions.direction"),
     ("received", "given"),
+    index=("received", "given").index(filters.initial("rg_direction", "received")),
     horizontal=True,
     key="rg_direction",
     format_func=lambda d: t(f"regions.direction_{d}"),
 )
 group = right.selectbox(
-    t("regions.group"), STAGE_GROUPS, index=1, key="rg_group", format_func=lambda g: t(f"group.{g}")
+    t("regions.group"),
+    STAGE_GROUPS,
+    index=STAGE_GROUPS.index(filters.initial("rg_group", "transferred")),
+    key="rg_group",
+    format_func=lambda g: t(f"group.{g}"),
 )
 group_name = t(f"group.{group}")
 side = "given" if direction == "given" else "received"
