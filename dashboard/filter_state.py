@@ -58,8 +58,9 @@ RANGE_CONTROLS: dict[str, tuple[float, float, type]] = {
     "ov_threshold": (0.0, 20.0, float),
     "fu_top_n": (3, 30, int),
 }
-VIEW_CONTROLS = (*CHOICE_CONTROLS, *RANGE_CONTROLS)
-CONTROL_PAGES = {"ov": "overview", "rg": "regions", "fu": "funds"}  # key prefix -> its page
+NAME_CONTROLS = {"ex_apply": 80}  # a saved view's name (the page checks it exists); max length
+VIEW_CONTROLS = (*CHOICE_CONTROLS, *RANGE_CONTROLS, *NAME_CONTROLS)
+CONTROL_PAGES = {"ov": "overview", "rg": "regions", "fu": "funds", "ex": "explore"}
 
 
 def page_of_control(name: str) -> str:
@@ -232,6 +233,10 @@ def parse_controls(params: Mapping[str, object]) -> tuple[dict[str, object], lis
         raw = next(iter(_split(params[name])), "")
         if name in CHOICE_CONTROLS:
             if raw in CHOICE_CONTROLS[name]:
+                found[name] = raw
+                continue
+        elif name in NAME_CONTROLS:
+            if 0 < len(raw) <= NAME_CONTROLS[name] and raw.isprintable():
                 found[name] = raw
                 continue
         else:

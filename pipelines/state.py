@@ -14,6 +14,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS saved_view (
@@ -47,7 +48,10 @@ class SavedView:
     def permalink(self, base: str = "") -> str:
         """Relative (or ``base``-prefixed) link that reproduces the view."""
         path = f"{base.rstrip('/')}/{self.page}" if self.page else base.rstrip("/") + "/"
-        return f"{path}?{self.query}" if self.query else path
+        query = self.query
+        if self.settings:  # what the URL cannot hold: the Explore page re-applies the named view
+            query = "&".join(q for q in (query, urlencode({"ex_apply": self.name})) if q)
+        return f"{path}?{query}" if query else path
 
 
 @dataclass(frozen=True)

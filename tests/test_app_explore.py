@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -170,3 +171,21 @@ def test_the_workbench_pages_run_under_filter_combinations(env, query):
         assert not at.exception, (page, query, at.exception)
         if query.get("stage") == "expenditure":
             assert at.info, (page, "an empty slice says so")
+
+
+def test_a_saved_views_permalink_restores_its_pivot_in_a_new_session(env):
+    view = state.save_view(env, "Flows by kind", "dataset=real&page=explore", "explore",
+                           settings={"rows": ["contributor_kind"], "columns": [],
+                                     "measure": "flows", "stage_group": "", "side": "all",
+                                     "q": ""})  # fmt: skip
+    link = view.permalink()
+    assert link.startswith("/explore?")
+    assert "ex_apply=Flows+by+kind" in link
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, values in parse_qs(link.split("?", 1)[1]).items():
+        at.query_params[key] = values[0]
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="ex_apply").value == "Flows by kind"
+    assert list(at.dataframe[0].value.columns[:2]) == ["contributor_kind", "value"]
+    assert at.query_params["ex_apply"] in ("Flows by kind", ["Flows by kind"])

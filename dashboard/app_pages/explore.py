@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import components, data, page_kit
+from dashboard import components, data, filters, page_kit
 from dashboard import pivot_view as pv
 from dashboard.filter_state import to_query
 from dashboard.i18n import money, number
@@ -17,7 +17,10 @@ st.title(tx("page.explore"))
 components.demo_banner(v.illustrative)
 st.caption(tx("explore.intro"))
 views = state.list_views(settings.state_path())
-applied = st.selectbox(tx("explore.apply_view"), ["", *(x.name for x in views)], key="ex_apply",
+names = ["", *(x.name for x in views)]
+linked = filters.initial("ex_apply", "")  # a permalink names the saved view it reproduces
+applied = st.selectbox(tx("explore.apply_view"), names, key="ex_apply",
+                       index=names.index(linked) if linked in names else 0,
                        format_func=lambda n: n or tx("explore.apply_none"))  # fmt: skip
 base = pv.Choice(**next((x.settings for x in views if x.name == applied and x.settings), {}))
 choice = pv.controls(base, f"@{applied}" if applied else "", v.currency)
