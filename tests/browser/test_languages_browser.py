@@ -24,22 +24,9 @@ from pipelines.deck_i18n import catalogue  # noqa: E402
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-output" / "languages"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
 
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000},
-            "accept_downloads": True}  # fmt: skip
+# Chromium launch and context settings: tests/browser/conftest.py
 
 
 def _free_port() -> int:

@@ -23,21 +23,8 @@ from workbench_fixtures import build_fixture_warehouse  # noqa: E402
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000},
-            "accept_downloads": True}  # fmt: skip
+# Chromium launch and context settings: tests/browser/conftest.py
 
 
 def _free_port() -> int:
