@@ -52,6 +52,7 @@ CANDIDATE_COLUMNS: dict[str, str] = {
     "sector": "str",
     "iati_activity_id": "str",
     "split_share": "float64",  # 1.0 unless split by percentage
+    "flow_key": "str",  # stable flow_id from the parser (IATI); empty: <batch>-<row>-<leg_seq>
 }
 
 REJECT_COLUMNS = ["row_number", "locator", "column_name", "value", "reason_code", "reason"]

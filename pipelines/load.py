@@ -175,8 +175,9 @@ def _load_one(con, report, parsed, sha, replace, strict, loaded_by) -> bool:
         )
         return False
     timer = Timer()
+    run_script(con, "loader/write", batch=report.batch_id, dataset=dataset, file=parsed.path.name)
     run_script(
-        con, "loader/write", batch=report.batch_id, dataset=dataset, file=parsed.path.name,
+        con, "loader/write_batch", batch=report.batch_id, dataset=dataset, file=parsed.path.name,
         sha=sha, format=parsed.format, loaded_by=loaded_by, rows_read=parsed.rows_read,
     )  # fmt: skip
     timer("write")

@@ -144,5 +144,5 @@ def emit(
             region, vocab, c.date_text, amount_text, c.currency,
             t.description or a.title, source, locator, tuple(flags + geo_flags),
             t.type_code, t.flow_type or a.flow_type, finance_type, t.aid_type or a.aid_type,
-            t.sector or a.sector, a.iati_id, share,
+            t.sector or a.sector, a.iati_id, share, None,
         ))  # fmt: skip

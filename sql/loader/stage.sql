@@ -71,5 +71,5 @@ SELECT
     description, source, coalesce(source_locator, locator) AS source_locator,
     leg = 'out' AND has_in AND has_out AS has_parent,  -- the in-leg (leg_seq 0) of the row
     transaction_type, flow_type, finance_type, aid_type, sector, iati_activity_id, split_share,
-    row_number, leg_seq
+    row_number, leg_seq, flow_key
 FROM flagged;

@@ -1,5 +1,6 @@
 -- write one batch from the temp tables staged, fx_result, src_map, new_actor, cand_flags,
--- row_reject. Parameters: $batch, $dataset, $file, $sha, $format, $loaded_by, $rows_read.
+-- row_reject (sql/loader/write_batch.sql then records the batch). Parameters: $batch,
+-- $dataset, $file.
 INSERT INTO dataset (dataset, is_illustrative, is_bundled, description)
 SELECT $dataset, false, false, 'loaded by fundflows load'
 WHERE $dataset NOT IN (SELECT dataset FROM dataset);
@@ -30,7 +31,7 @@ WHERE actor_id IN (SELECT actor_id FROM actor WHERE origin = $batch)
   AND norm NOT IN (SELECT alias_norm FROM actor_alias);
 
 INSERT INTO flow BY NAME
-SELECT $batch || '-' || s.row_number || '-' || s.leg_seq AS flow_id, $dataset AS dataset, $batch AS batch_id, s.stage, s.leg, s.modality,
+SELECT coalesce(s.flow_key, $batch || '-' || s.row_number || '-' || s.leg_seq) AS flow_id, $dataset AS dataset, $batch AS batch_id, s.stage, s.leg, s.modality,
     s.instrument, s.source_actor_id, s.destination_actor_id, s.fund_id,
     s.recipient_country_iso3, s.recipient_region, s.recipient_region_vocab, s.flow_date, s.year,
     s.amount_original, s.currency, x.fx_rate, x.fx_date, x.fx_source, x.amount_usd,
@@ -48,12 +49,6 @@ FROM staged s
 JOIN fx_result x ON x._i = s._cid
 JOIN src_map m ON m.source = trim(s.source)
 LEFT JOIN (SELECT _cid, list(flag) AS flags FROM cand_flags GROUP BY _cid) pf ON pf._cid = s._cid;
-
-INSERT INTO load_batch (batch_id, dataset, file_name, sha256, format, loaded_at, loaded_by,
-    rows_read, rows_loaded, rows_rejected, is_bundled)
-SELECT $batch, $dataset, $file, $sha, $format, current_timestamp, $loaded_by,
-    $rows_read, $rows_read - (SELECT count(*) FROM row_reject),
-    (SELECT count(*) FROM row_reject), false;
 
 INSERT INTO rejected_row (batch_id, file_name, row_number, locator, column_name, value,
     reason_code, reason)
