@@ -31,3 +31,11 @@ def refresh(con: duckdb.DuckDBPyConnection) -> list[str]:
     if "flow_enriched" in built:
         con.execute(POINT_VIEW)
     return built
+
+
+def maintain(con: duckdb.DuckDBPyConnection, touched_datasets: set[str] | None) -> None:
+    """Bring pre-computed tables up to date at the end of a publication (see ``Publication``).
+
+    ``touched_datasets`` None: rebuild for every dataset. Nothing is pre-computed yet.
+    """
+    del con, touched_datasets

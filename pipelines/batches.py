@@ -50,10 +50,11 @@ def delete_batch(live: Path, batch_id: str) -> int:
     """Delete a user batch and publish a new version; return the number of flows removed."""
     with warehouse.publish(Path(live)) as pub:
         row = pub.con.execute(
-            "SELECT is_bundled FROM load_batch WHERE batch_id = $b", {"b": batch_id}
+            "SELECT is_bundled, dataset FROM load_batch WHERE batch_id = $b", {"b": batch_id}
         ).fetchone()
         if row is None:
             raise BatchError(f"no batch {batch_id!r} (see `fundflows batches`)")
         if row[0]:
             raise BatchError(f"batch {batch_id!r} is bundled data; `fundflows build` owns it")
+        pub.touched_datasets = {row[1]}
         return delete_in(pub.con, batch_id)

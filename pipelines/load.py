@@ -225,6 +225,7 @@ def load_files(
         return [i[0] for i in items]
     try:
         with warehouse.publish(live) as pub:
+            pub.touched_datasets = {dataset}
             for report, parsed, sha in todo:
                 if progress:
                     progress(f"loading {parsed.path.name} ({parsed.rows_read:,} rows)")

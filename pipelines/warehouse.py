@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines import settings
+from pipelines import aggregates, settings
 
 VERSION_RE = re.compile(r"-(\d{6})\.duckdb$")
 READER_CONFIG = {"enable_external_access": False, "lock_configuration": True}
@@ -177,13 +177,19 @@ def writer_lock(live: Path) -> Iterator[None]:
 
 @dataclass
 class Publication:
-    """A new version being written: ``con`` is open on ``path`` inside one transaction."""
+    """A new version being written: ``con`` is open on ``path`` inside one transaction.
+
+    ``touched_datasets``: the datasets whose flows the body changed, when the writer knows
+    (loads, batch deletions); ``None`` means anything may have changed (build, reference or
+    actor edits). ``pipelines.aggregates.maintain`` refreshes pre-computed tables from it.
+    """
 
     live: Path
     path: Path
     version: int
     con: duckdb.DuckDBPyConnection
     previous: Path | None
+    touched_datasets: set[str] | None = None
 
 
 def _adopt_plain_file(live: Path) -> None:
@@ -264,6 +270,7 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
             pub = Publication(live=live, path=path, version=number, con=con, previous=previous)
             yield pub
             create_views(con)
+            aggregates.maintain(con, pub.touched_datasets)
             set_meta(con, "warehouse_version", str(number))
             set_meta(con, "published_at", datetime.now(UTC).isoformat(timespec="seconds"))
             failures = run_checks(con)
