@@ -309,13 +309,32 @@ def test_dates_with_time_zone_or_time_keep_the_calendar_date(tmp_path, written, 
     assert iati.parse(one).candidates["date_text"].tolist() == [kept]
 
 
-def test_streamed_chunks_add_up_to_the_parsed_file():
+def test_streamed_chunks_end_at_activity_boundaries_and_add_up_to_the_parsed_file():
     whole = iati.parse(FIXTURES / "rules.xml")
     stream = iati.IatiStream(FIXTURES / "rules.xml", chunk_rows=4)
-    chunks = list(stream)
-    assert [len(c) for c in chunks] == [4, 4, 4, 4]
-    joined = pd.concat(chunks, ignore_index=True)
+    chunks = list(stream.chunks())
+    assert [len(c.candidates) for c in chunks] == [7, 4, 5]
+    seen: set[str] = set()
+    for chunk in chunks:  # an activity's rows (and its splits) never span two chunks
+        ids = set(chunk.candidates["iati_activity_id"])
+        assert ids <= set(chunk.activity_ids)
+        assert not ids & seen
+        seen |= ids
+    joined = pd.concat([c.candidates for c in chunks], ignore_index=True)
     pd.testing.assert_frame_equal(joined, whole.candidates)
     parsed = stream.parsed(joined)
     assert parsed.rows_read == whole.rows_read
     assert parsed.notes == whole.notes
+
+
+def test_flow_keys_name_the_activity_the_transaction_position_and_the_split():
+    parsed = iati.parse(FIXTURES / "rules.xml", key_prefix="iati:main:")
+    split = rows_of(parsed.candidates, "XX-TEST-SPLIT#1")
+    assert split["flow_key"].tolist() == [
+        "iati:main:XX-TEST-SPLIT#1#0",
+        "iati:main:XX-TEST-SPLIT#1#1",
+        "iati:main:XX-TEST-SPLIT#1#2",
+    ]
+    assert parsed.candidates["flow_key"].is_unique
+    again = iati.parse(FIXTURES / "rules.xml", key_prefix="iati:main:")
+    assert again.candidates["flow_key"].tolist() == parsed.candidates["flow_key"].tolist()

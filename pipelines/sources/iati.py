@@ -2,15 +2,19 @@
 
 One accounting unit (``row_number``) per ``<transaction>``, numbered 1, 2, ... in file order;
 each loaded transaction gives one candidate per geography split (``leg_seq`` = split index,
-``locator`` = ``<iati-identifier>#<transaction position in the activity>``). Malformed
-transactions and non-flow types become rejects naming the activity; the rest of the file loads.
-Mapping rules: ``iati_rows`` (actors, fund), ``iati_split`` (percentages), ``iati_check``
-(stage/leg, amount, currency, date), ``iati_activity`` (reading, 1.0x mapping).
+``locator`` = ``<iati-identifier>#<transaction position in the activity>``, ``flow_key`` =
+``<key prefix><locator>#<split index>``: the loader's prefix names the dataset, so the same file
+loaded again gives the same flow ids). Malformed transactions and non-flow types become rejects
+naming the activity; the rest of the file loads. ``IatiStream`` hands out chunks that end at
+activity boundaries (flat memory); ``parse`` joins them. Mapping rules: ``iati_rows`` (actors,
+fund), ``iati_split`` (percentages), ``iati_check`` (stage/leg, amount, currency, date),
+``iati_activity`` (reading, 1.0x mapping).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -20,7 +24,7 @@ from pipelines import warehouse
 from pipelines.candidates import REJECT_COLUMNS, ParsedFile, empty_rejects
 from pipelines.sources.iati_activity import read_activity
 from pipelines.sources.iati_check import check
-from pipelines.sources.iati_frame import Chunker, concat
+from pipelines.sources.iati_frame import chunk_frame, concat
 from pipelines.sources.iati_model import Activity
 from pipelines.sources.iati_rows import emit
 from pipelines.sources.iati_xml import activities, sniff
@@ -30,13 +34,24 @@ MAX_NAMED_CONFLICTS = 20
 CHUNK_ROWS = 20_000
 
 
-class _Collector:
-    """Candidates, rejects and the running transaction number of one file."""
+@dataclass
+class IatiChunk:
+    """Whole activities: their candidate rows, their rejected transactions, their identifiers."""
 
-    def __init__(self, source: str, chunk_rows: int) -> None:
+    candidates: pd.DataFrame
+    rejects: pd.DataFrame
+    activity_ids: list[str]
+
+
+class _Collector:
+    """Candidate tuples, rejects and the running transaction number of one file."""
+
+    def __init__(self, source: str, key_prefix: str) -> None:
         self.source = source
-        self.columns = Chunker(chunk_rows)
+        self.key_prefix = key_prefix
+        self.rows: list[tuple] = []
         self.rejects: list[tuple] = []
+        self.ids: list[str] = []
         self.row_number = 0
         self.seen: set[str] = set()
         self.activities = 0
@@ -46,18 +61,22 @@ class _Collector:
         reason = f"activity {who}, transaction {pos}: {why}"
         self.rejects.append((self.row_number, locator, col, val, code, reason))
 
+    def _problem(self, a: Activity) -> tuple | None:
+        if not a.iati_id:
+            return ("iati-identifier", "", "missing_activity_id", "the activity has no identifier")
+        if a.iati_id in self.seen:
+            why = "the activity appears earlier in the same file"
+            return ("iati-identifier", a.iati_id, "duplicate_activity", why)
+        return None
+
     def activity(self, a: Activity, index: int) -> None:
         self.activities += 1
-        problem = None
-        if not a.iati_id:
-            why = "the activity has no identifier"
-            problem = ("iati-identifier", "", "missing_activity_id", why)
-        elif a.iati_id in self.seen:
-            why = "the activity appears earlier in the same file"
-            problem = ("iati-identifier", a.iati_id, "duplicate_activity", why)
+        problem = self._problem(a)
         self.seen.add(a.iati_id)
+        if a.iati_id:
+            self.ids.append(a.iati_id)
         key = a.iati_id or f"activity-{index}"
-        add = self.columns.add
+        add, source, prefix = self.rows.append, self.source, self.key_prefix
         for pos, t in enumerate(a.transactions, start=1):
             self.row_number += 1
             locator = f"{key}#{pos}"
@@ -68,85 +87,121 @@ class _Collector:
             if bad is not None:
                 self._reject(locator, a, pos, bad.column, bad.value, bad.code, bad.reason)
                 continue
-            emit(add, self.row_number, locator, self.source, t, a, checked)
+            emit(add, self.row_number, locator, prefix + locator, source, t, a, checked)
 
-    def reject_frame(self) -> pd.DataFrame:
-        if not self.rejects:
-            return empty_rejects()
-        return pd.DataFrame(self.rejects, columns=REJECT_COLUMNS, dtype="object")
+    def take(self) -> IatiChunk:
+        rejects = (
+            pd.DataFrame(self.rejects, columns=REJECT_COLUMNS, dtype="object")
+            if self.rejects
+            else empty_rejects()
+        )
+        chunk = IatiChunk(chunk_frame(self.rows), rejects, self.ids)
+        self.rows, self.rejects, self.ids = [], [], []
+        return chunk
 
 
-def conflicts_for(file_name: str, activity_ids: list[str]):
+def conflicts_for(file_name: str, activity_ids: list[str], batch: str = ""):
     """The ``ParsedFile.conflicts`` check: which of the file's activities the dataset holds.
 
     ``activity_ids`` are every iati-identifier of the file, also of activities whose
-    transactions were all rejected (they are still the same activities).
-
-    Any earlier batch counts, also one of the same file name: without ``--replace`` loading
-    the same activities twice would count them twice; with it the loader deletes the batches
-    of the same file name (activities held by other files stay, see the report).
+    transactions were all rejected (they are still the same activities). Flows of ``batch``
+    (the batch being written) do not count.
     """
 
     def conflicts(con: duckdb.DuckDBPyConnection, dataset: str) -> list[str]:
-        if not activity_ids:
-            return []
-        found = con.execute(
-            warehouse.sql("loader/iati_conflicts"), {"dataset": dataset, "ids": activity_ids}
-        ).fetchall()
-        if not found:
-            return []
-        shown = found[:MAX_NAMED_CONFLICTS]
-        names = ", ".join(f"{aid} (from {files})" for aid, files in shown)
-        more = f" and {len(found) - len(shown)} more" if len(found) > len(shown) else ""
-        return [
-            f"{len(found)} IATI activities of {file_name} are already in dataset {dataset!r}: "
-            f"{names}{more}"
-        ]
+        found = held_activities(con, dataset, activity_ids, batch)
+        return [conflict_message(file_name, dataset, found)] if found else []
 
     return conflicts
 
 
-class IatiStream:
-    """One IATI file's candidates in chunks of about ``chunk_rows`` rows (flat memory).
+def held_activities(
+    con: duckdb.DuckDBPyConnection, dataset: str, activity_ids: list[str], batch: str = ""
+) -> list[tuple[str, str]]:
+    """[(activity id, files holding it)] of the ids that other batches of the dataset hold."""
+    if not activity_ids:
+        return []
+    return con.execute(
+        warehouse.sql("loader/iati_conflicts"),
+        {"dataset": dataset, "ids": activity_ids, "batch": batch},
+    ).fetchall()
 
-    Iterate to get the candidate frames; afterwards ``parsed(candidates)`` gives the
-    ``ParsedFile`` (rejects, rows_read, notes, conflicts) around whatever the caller kept.
-    ``sniff`` runs at once, so an unusable file raises ``UnusableFile`` before any chunk.
+
+def conflict_message(file_name: str, dataset: str, found: list[tuple[str, str]]) -> str:
+    shown = found[:MAX_NAMED_CONFLICTS]
+    names = ", ".join(f"{aid} (from {files})" for aid, files in shown)
+    more = f" and {len(found) - len(shown)} more" if len(found) > len(shown) else ""
+    return (
+        f"{len(found)} IATI activities of {file_name} are already in dataset {dataset!r}: "
+        f"{names}{more}"
+    )
+
+
+class IatiStream:
+    """One IATI file in chunks of whole activities, about ``chunk_rows`` candidates each.
+
+    ``chunks()`` yields ``IatiChunk``s (flat memory); iterating yields only their candidate
+    frames. Afterwards ``rows_read``, ``notes`` and ``parsed(candidates)`` describe the file.
+    ``sniff`` runs at once, so an unusable file raises ``UnusableFile`` before any chunk; a
+    file that breaks further on raises it while streaming. ``key_prefix`` starts every
+    ``flow_key`` (the loader passes one naming the dataset).
     """
 
     def __init__(
-        self, path: Path, progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS
+        self,
+        path: Path,
+        progress: Progress | None = None,
+        chunk_rows: int = CHUNK_ROWS,
+        key_prefix: str = "",
     ) -> None:
         self.path = Path(path)
         self.kind = sniff(self.path)
         self.progress = progress
-        self.out = _Collector(self.path.name, chunk_rows)
+        self.chunk_rows = chunk_rows
+        self.out = _Collector(self.path.name, key_prefix)
+
+    def chunks(self) -> Iterator[IatiChunk]:
+        out = self.out
+        for index, element in enumerate(activities(self.path, self.progress), start=1):
+            out.activity(read_activity(element), index)
+            if len(out.rows) >= self.chunk_rows:
+                yield out.take()
+        if out.rows or out.rejects or out.ids:
+            yield out.take()
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
-        for index, element in enumerate(activities(self.path, self.progress), start=1):
-            self.out.activity(read_activity(element), index)
-            if self.out.columns.ready:
-                yield from self.out.columns.take()
-        self.out.columns.flush()
-        yield from self.out.columns.take()
+        for chunk in self.chunks():
+            if len(chunk.candidates):
+                yield chunk.candidates
 
-    def parsed(self, candidates: pd.DataFrame) -> ParsedFile:
+    @property
+    def rows_read(self) -> int:
+        return self.out.row_number
+
+    @property
+    def notes(self) -> list[str]:
         out, kind = self.out, self.kind
         notes = [kind.note] if kind.note else []
         counted = f"{out.row_number} transactions in {out.activities} activities"
         notes.append(f"IATI {kind.version}: {counted}")
+        return notes
+
+    def parsed(self, candidates: pd.DataFrame, rejects: pd.DataFrame | None = None) -> ParsedFile:
         return ParsedFile(
             path=self.path,
             format="iati",
             candidates=candidates,
-            rejects=out.reject_frame(),
-            rows_read=out.row_number,
-            notes=notes,
-            conflicts=conflicts_for(self.path.name, sorted(out.seen - {""})),
+            rejects=empty_rejects() if rejects is None else rejects,
+            rows_read=self.rows_read,
+            notes=self.notes,
+            conflicts=conflicts_for(self.path.name, sorted(self.out.seen - {""})),
         )
 
 
-def parse(path: Path, progress: Progress | None = None) -> ParsedFile:
+def parse(path: Path, progress: Progress | None = None, key_prefix: str = "") -> ParsedFile:
     """Parse one IATI activity file into candidates and rejects (``UnusableFile`` if unreadable)."""
-    stream = IatiStream(path, progress)
-    return stream.parsed(concat(list(stream)))
+    stream = IatiStream(path, progress, key_prefix=key_prefix)
+    chunks = list(stream.chunks())
+    rejects = [c.rejects for c in chunks if len(c.rejects)]
+    joined = pd.concat(rejects, ignore_index=True) if rejects else None
+    return stream.parsed(concat([c.candidates for c in chunks if len(c.candidates)]), joined)

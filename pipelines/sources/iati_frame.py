@@ -16,6 +16,8 @@ from pipelines.sources.iati_rows import COLUMNS
 
 def chunk_frame(rows: list[tuple]) -> pd.DataFrame:
     """One DataFrame with the candidate columns from row tuples."""
+    if not rows:
+        return empty_candidates()
     data = {}
     transposed = zip(*rows, strict=False)  # every tuple has len(COLUMNS) values
     for name, values in zip(COLUMNS, transposed, strict=True):
@@ -28,29 +30,6 @@ def chunk_frame(rows: list[tuple]) -> pd.DataFrame:
         else:
             data[name] = pd.Series(np.asarray(values, dtype=kind), dtype=kind)
     return pd.DataFrame(data)
-
-
-class Chunker:
-    """Collects row tuples; every ``chunk_rows`` rows they become a frame in ``ready``."""
-
-    def __init__(self, chunk_rows: int) -> None:
-        self.chunk_rows = chunk_rows
-        self.rows: list[tuple] = []
-        self.ready: list[pd.DataFrame] = []
-
-    def add(self, row: tuple) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= self.chunk_rows:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.rows:
-            self.ready.append(chunk_frame(self.rows))
-            self.rows = []
-
-    def take(self) -> list[pd.DataFrame]:
-        frames, self.ready = self.ready, []
-        return frames
 
 
 def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -124,12 +124,17 @@ def emit(
     add: Callable[[tuple], None],
     row_number: int,
     locator: str,
+    key: str,
     source: str,
     t: Transaction,
     a: Activity,
     c: Checked,
 ) -> None:
-    """Hand the transaction's candidate rows (tuples in ``COLUMNS`` order) to ``add``."""
+    """Hand the transaction's candidate rows (tuples in ``COLUMNS`` order) to ``add``.
+
+    ``key`` is the transaction's stable key (``<prefix><iati-identifier>#<position>``); each
+    split row's ``flow_key`` is ``<key>#<split index>``.
+    """
     contributor, recipient, fell_back = actors(t, a, c.leg)
     flags = ["actor_fallback"] if fell_back else []
     parts = _parts(t, a, c, flags)
@@ -144,5 +149,5 @@ def emit(
             region, vocab, c.date_text, amount_text, c.currency,
             t.description or a.title, source, locator, tuple(flags + geo_flags),
             t.type_code, t.flow_type or a.flow_type, finance_type, t.aid_type or a.aid_type,
-            t.sector or a.sector, a.iati_id, share, None,
+            t.sector or a.sector, a.iati_id, share, f"{key}#{leg_seq}",
         ))  # fmt: skip

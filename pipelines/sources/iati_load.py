@@ -1,0 +1,126 @@
+"""Stream one IATI file into the open publication, chunk by chunk (flat memory).
+
+Each chunk of whole activities (``IatiStream.chunks``) goes through the loader's shared steps
+(``load_steps.process``: validate, resolve, FX), is written (``sql/loader/write.sql``) and its
+temp tables dropped before the next chunk is read; every chunk belongs to the same batch and the
+same transaction, and transaction numbers continue across chunks. Before a chunk is written,
+its activities are looked up in the dataset (``sql/loader/iati_conflicts.sql``): held by another
+batch, they refuse the file (parsing goes on only to name every such activity), or with
+``replace`` their earlier flows and rejects make way (``sql/loader/iati_replace.sql``; the older
+batch's counts shrink, and a batch left with nothing is deleted). With ``strict`` nothing more
+is written once a transaction is rejected (the caller discards the publication).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from pipelines import batches
+from pipelines.candidates import ParsedFile
+from pipelines.load_steps import REJECT_COLUMNS, drop_temp, process, rejects_frame, run_script
+from pipelines.sources.iati import IatiChunk, IatiStream, held_activities
+
+MAX_REPORT_REJECTS = 10_000  # rejects kept in memory for the report; rejected_row has them all
+
+
+@dataclass
+class StreamResult:
+    """What one streamed file did inside the transaction."""
+
+    rows_rejected: int = 0
+    rejects: list[pd.DataFrame] = field(default_factory=list)
+    kept_rejects: int = 0
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
+    replaced: dict[str, list] = field(default_factory=dict)  # batch -> [file, acts, txns, rej]
+    wrote: bool = False
+
+    def add_rejects(self, frame: pd.DataFrame) -> None:
+        self.rows_rejected += len(frame)
+        room = MAX_REPORT_REJECTS - self.kept_rejects
+        if room > 0 and len(frame):
+            self.rejects.append(frame.head(room))
+            self.kept_rejects += min(room, len(frame))
+
+    def rejects_frame(self) -> pd.DataFrame:
+        if not self.rejects:
+            return pd.DataFrame(columns=REJECT_COLUMNS)
+        return pd.concat(self.rejects, ignore_index=True)
+
+
+def _replace(con, dataset: str, batch: str, ids: list[str], result: StreamResult) -> None:
+    run_script(con, "loader/iati_replace", dataset=dataset, batch=batch, ids=ids)
+    rows = con.execute(
+        "SELECT batch_id, file_name, activities, transactions, rejects FROM iati_replaced"
+    ).fetchall()
+    for old, file_name, activities, transactions, rejects in rows:
+        entry = result.replaced.setdefault(old, [file_name, 0, 0, 0])
+        entry[1] += activities
+        entry[2] += transactions
+        entry[3] += rejects
+
+
+def _write_chunk(con, stream, chunk: IatiChunk, batch: str, dataset: str, strict: bool, result):
+    file_name = stream.path.name
+    parsed = ParsedFile(stream.path, "iati", chunk.candidates, chunk.rejects, 0)
+    process(con, parsed, batch)
+    result.add_rejects(rejects_frame(con, file_name))
+    if not (strict and result.rows_rejected):
+        run_script(con, "loader/write", batch=batch, dataset=dataset, file=file_name)
+        result.wrote = True
+    drop_temp(con)
+
+
+def load_stream(
+    con: duckdb.DuckDBPyConnection,
+    stream: IatiStream,
+    batch: str,
+    dataset: str,
+    replace: bool = False,
+    strict: bool = False,
+) -> StreamResult:
+    """Write every chunk of ``stream`` as batch ``batch`` (no ``load_batch`` row yet)."""
+    result = StreamResult()
+    for chunk in stream.chunks():
+        found = held_activities(con, dataset, chunk.activity_ids, batch)
+        if found and not replace:
+            result.conflicts += found
+        if result.conflicts:
+            continue  # refused: read on only to name every activity held elsewhere
+        if found:
+            _replace(con, dataset, batch, [aid for aid, _files in found], result)
+        _write_chunk(con, stream, chunk, batch, dataset, strict, result)
+    return result
+
+
+def check_stream(con: duckdb.DuckDBPyConnection, stream: IatiStream, batch: str) -> StreamResult:
+    """Validate every chunk of ``stream`` without writing (``fundflows validate``)."""
+    result = StreamResult()
+    for chunk in stream.chunks():
+        parsed = ParsedFile(stream.path, "iati", chunk.candidates, chunk.rejects, 0)
+        process(con, parsed, batch)
+        result.add_rejects(rejects_frame(con, stream.path.name))
+        drop_temp(con)
+    return result
+
+
+def replaced_notes(con: duckdb.DuckDBPyConnection, result: StreamResult) -> list[str]:
+    """One note per older batch whose activities were replaced; empty batches are deleted."""
+    notes = []
+    for old, (file_name, activities, transactions, rejects) in sorted(result.replaced.items()):
+        left = con.execute(
+            "SELECT rows_read FROM load_batch WHERE batch_id = $b", {"b": old}
+        ).fetchone()
+        what = (
+            f"replaced {activities:,} IATI activities of batch {old} ({file_name}): "
+            f"{transactions:,} loaded and {rejects:,} rejected transaction(s) removed"
+        )
+        if left is not None and left[0] == 0:
+            batches.delete_in(con, old)
+            notes.append(f"{what}; that batch held nothing else and was deleted")
+        else:
+            held = 0 if left is None else left[0]
+            notes.append(f"{what}; its counts now cover the {held:,} transaction(s) it still holds")
+    return notes
