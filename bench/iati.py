@@ -1,12 +1,13 @@
 """Bench the IATI importer: generate a deterministic IATI 2.03 file, parse it (and load it).
 
-    .venv/bin/python bench/iati.py [--mb 200] [--no-load | --stream-only] [--keep DIR]
-        [--warehouse PATH]
+    .venv/bin/python bench/iati.py [--mb 200 | --gb 1] [--no-load | --stream-only | --load-only]
+        [--keep DIR] [--warehouse PATH]
 
 Prints, with the load average (the machine is shared), MB/s by wall clock and per CPU second
-and the peak RSS for: the chunked parse (``IatiStream``, what a chunk-consuming loader sees),
-the whole-file ``parse`` (one candidate frame), and ``load_files`` end to end into a freshly
-built warehouse (or a copy of ``--warehouse``).
+and the peak RSS for: the chunked parse (``IatiStream``, what the streaming loader reads), the
+whole-file ``parse`` (one candidate frame), and ``load_files`` end to end into a freshly built
+warehouse (or a copy of ``--warehouse``). Each step runs in its own process, so each peak RSS
+(``getrusage``) is that step's own. The generated file is deleted afterwards unless ``--keep``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -125,83 +127,112 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _figures(name: str, path: Path, took: float, cpu: float) -> str:
+    mb = path.stat().st_size / 1e6
+    rates = f"{mb / took:.1f} MB/s ({mb / cpu:.1f} MB/s of CPU time, {cpu:.1f} CPU-s)"
+    return f"{name}: {mb:,.0f} MB in {took:.1f} s wall = {rates}"
+
+
 def bench_stream(path: Path) -> None:
-    """The parser alone in chunks (what a chunk-consuming loader would see): flat memory."""
+    """The parser alone in chunks (what the streaming loader sees): flat memory."""
     from pipelines.sources import iati
 
-    mb = path.stat().st_size / 1e6
     start, cpu = time.perf_counter(), time.process_time()
     stream = iati.IatiStream(path)
     rows = sum(len(chunk) for chunk in stream)
     took, cpu = time.perf_counter() - start, time.process_time() - cpu
     print(
-        f"stream: {mb:,.0f} MB in {took:.1f} s wall = {mb / took:.1f} MB/s "
-        f"({mb / cpu:.1f} MB/s of CPU time); {rows:,} candidate rows in chunks; "
+        f"{_figures('stream', path, took, cpu)}; {rows:,} candidate rows in chunks; "
         f"peak RSS {peak_rss_mb():,.0f} MB"
     )
 
 
 def bench_parse(path: Path) -> None:
+    """The whole-file parse (one candidate frame: what validate's callers and tests use)."""
     from pipelines.sources import iati
 
-    mb = path.stat().st_size / 1e6
     start, cpu = time.perf_counter(), time.process_time()
     parsed = iati.parse(path)
     took, cpu = time.perf_counter() - start, time.process_time() - cpu
+    kb = path.stat().st_size / 1e3 / max(parsed.rows_read, 1)
     print(
-        f"parse: {mb:,.0f} MB in {took:.1f} s wall = {mb / took:.1f} MB/s "
-        f"({mb / cpu:.1f} MB/s of CPU time); {parsed.rows_read:,} transactions "
-        f"({mb * 1000 / parsed.rows_read:.2f} KB each), {len(parsed.candidates):,} candidate rows, "
-        f"{len(parsed.rejects):,} rejects; peak RSS {peak_rss_mb():,.0f} MB"
+        f"{_figures('parse', path, took, cpu)}; {parsed.rows_read:,} transactions ({kb:.2f} KB "
+        f"each), {len(parsed.candidates):,} candidate rows, {len(parsed.rejects):,} rejects; "
+        f"peak RSS {peak_rss_mb():,.0f} MB"
     )
-    del parsed
 
 
-def bench_load(path: Path, folder: Path, built: Path | None) -> None:
-    from pipelines import build, load, warehouse
+def bench_build(live: Path, built: Path | None) -> None:
+    from pipelines import build, warehouse
 
-    live = folder / "warehouse.duckdb"
     if built is not None:  # a copy of an existing warehouse (when a fresh build is not wanted)
         live.write_bytes(warehouse.resolve(built).read_bytes())
     else:
         build.build(live, demo_rows=100)
-    mb = path.stat().st_size / 1e6
+
+
+def bench_load(path: Path, live: Path) -> None:
+    """``load_files`` end to end (streamed: chunks written as they are read)."""
+    from pipelines import load
+
     start, cpu = time.perf_counter(), time.process_time()
     (report,) = load.load_files(live, [path], dataset="bench")
     took, cpu = time.perf_counter() - start, time.process_time() - cpu
     print(
-        f"load_files: {mb:,.0f} MB in {took:.1f} s wall = {mb / took:.1f} MB/s end to end "
-        f"({mb / cpu:.1f} MB/s of CPU time); {report.status}: {report.message}"
+        f"{_figures('load_files end to end', path, took, cpu)}; {report.status}: {report.message}"
     )
-    print(f"peak RSS after load {peak_rss_mb():,.0f} MB")
+    counts = f"read {report.rows_read:,}, loaded {report.rows_loaded:,}"
+    print(f"  rows {counts}, rejected {report.rows_rejected:,}; peak RSS {peak_rss_mb():,.0f} MB")
+
+
+def _step(step: str, *args: object) -> None:
+    """Run one step in its own process, so that its peak RSS is its own."""
+    command = [sys.executable, __file__, "--step", step, *map(str, args)]
+    subprocess.run(command, check=True)
 
 
 def main() -> None:
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     args = argparse.ArgumentParser()
     args.add_argument("--mb", type=int, default=200)
+    args.add_argument("--gb", type=float, default=None, help="file size in GB (e.g. 1)")
     args.add_argument("--no-load", action="store_true")
     args.add_argument("--stream-only", action="store_true", help="only the chunked parse")
-    args.add_argument("--keep", type=Path, default=None)
+    args.add_argument("--load-only", action="store_true", help="only load_files (streamed)")
+    args.add_argument("--keep", type=Path, default=None, help="keep the generated file here")
     args.add_argument("--warehouse", type=Path, default=None, help="copy this instead of a build")
+    args.add_argument("--step", default=None, help=argparse.SUPPRESS)
+    args.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     opts = args.parse_args()
+    if opts.step:
+        steps = {"stream": bench_stream, "parse": bench_parse, "load": bench_load}
+        if opts.step == "build":
+            bench_build(opts.paths[0], opts.warehouse)
+        else:
+            steps[opts.step](*opts.paths)
+        return
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    megabytes = int(opts.gb * 1000) if opts.gb else opts.mb
     with tempfile.TemporaryDirectory() as tmp:
         folder = opts.keep or Path(tmp)
         path = folder / "bench-iati.xml"
-        if path.exists() and path.stat().st_size >= opts.mb * 1_000_000:
+        if path.exists() and path.stat().st_size >= megabytes * 1_000_000:
             print(f"reusing {path} ({path.stat().st_size / 1e6:,.0f} MB)")
         else:
             start = time.perf_counter()
-            activities = generate(path, opts.mb)
+            activities = generate(path, megabytes)
             took = time.perf_counter() - start
             size = path.stat().st_size / 1e6
             print(f"generated {size:,.0f} MB, {activities:,} activities in {took:.0f} s")
-        bench_stream(path)
-        if opts.stream_only:
-            return
-        bench_parse(path)
+        if not opts.load_only:
+            _step("stream", path)
+            if opts.stream_only:
+                return
+            _step("parse", path)
         if not opts.no_load:
-            bench_load(path, folder, opts.warehouse)
+            live = Path(tmp) / "warehouse.duckdb"
+            extra = ["--warehouse", opts.warehouse] if opts.warehouse else []
+            _step("build", live, *extra)
+            _step("load", path, live)
 
 
 if __name__ == "__main__":

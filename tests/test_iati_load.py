@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hardening_support import table_checksums
 from iati_expect import transaction_totals
 
 from pipelines import load, warehouse
@@ -229,3 +230,219 @@ def test_an_iati_load_reports_reading_progress_as_text(built_copy):
     reading = [m for m in messages if m.startswith("reading rules.xml: ")]
     assert reading
     assert reading[-1] == "reading rules.xml: 100%"
+
+
+def batch_counts(live: Path, batch_id: str) -> list[tuple]:
+    return fetch(
+        live,
+        "SELECT rows_read, rows_loaded, rows_rejected FROM load_batch WHERE batch_id = $b",
+        b=batch_id,
+    )
+
+
+def transactions_held(live: Path, batch_id: str) -> int:
+    """Loaded transactions of a batch counted from its flows (one locator per transaction)."""
+    rows = fetch(
+        live, "SELECT count(DISTINCT source_locator) FROM flow WHERE batch_id = $b", b=batch_id
+    )
+    return rows[0][0]
+
+
+def test_flow_ids_name_dataset_activity_position_and_split(built_copy, rules_report):
+    ids = fetch(
+        built_copy,
+        "SELECT flow_id FROM flow WHERE batch_id = $b AND source_locator = 'XX-TEST-SPLIT#1' "
+        "ORDER BY flow_id",
+        b=rules_report.batch_id,
+    )
+    assert ids == [
+        ("iati:iati_test:XX-TEST-SPLIT#1#0",),
+        ("iati:iati_test:XX-TEST-SPLIT#1#1",),
+        ("iati:iati_test:XX-TEST-SPLIT#1#2",),
+    ]
+
+
+def test_flow_ids_stay_the_same_after_delete_batch_and_a_reload(built_copy, rules_report):
+    from pipelines import batches
+
+    sql = "SELECT flow_id, amount_original FROM flow WHERE dataset = 'iati_test' ORDER BY 1"
+    before = fetch(built_copy, sql)
+    assert batches.delete_batch(built_copy, rules_report.batch_id) == 14
+    assert fetch(built_copy, sql) == []
+    (again,) = load.load_files(built_copy, [FIXTURES / "rules.xml"], dataset="iati_test")
+    assert again.status == "loaded", again.message
+    assert again.batch_id != rules_report.batch_id
+    assert fetch(built_copy, sql) == before
+
+
+def test_the_same_file_in_two_datasets_gets_two_sets_of_flow_ids(built_copy, rules_report):
+    (other,) = load.load_files(built_copy, [FIXTURES / "rules.xml"], dataset="iati_other")
+    assert other.status == "loaded", other.message
+    rows = fetch(
+        built_copy,
+        "SELECT dataset, count(*), count(DISTINCT flow_id), min(flow_id) FROM flow "
+        "WHERE dataset IN ('iati_test', 'iati_other') GROUP BY 1 ORDER BY 1",
+    )
+    assert rows == [
+        ("iati_other", 14, 14, "iati:iati_other:XX-TEST-REBASE#1#0"),
+        ("iati_test", 14, 14, "iati:iati_test:XX-TEST-REBASE#1#0"),
+    ]
+
+
+def test_replace_of_the_same_file_name_keeps_flow_ids_and_drops_the_old_batch(
+    built_copy, rules_report, tmp_path
+):
+    changed = tmp_path / "rules.xml"
+    text = (FIXTURES / "rules.xml").read_text(encoding="utf-8")
+    changed.write_text(text.replace(">600<", ">650<"), encoding="utf-8")
+    sql = "SELECT flow_id FROM flow WHERE dataset = 'iati_test' ORDER BY 1"
+    before = fetch(built_copy, sql)
+    (report,) = load.load_files(built_copy, [changed], dataset="iati_test", replace=True)
+    assert report.status == "loaded", report.message
+    assert f"replaced batch(es) {rules_report.batch_id}" in report.message
+    assert fetch(built_copy, sql) == before
+    assert fetch(built_copy, "SELECT batch_id FROM load_batch WHERE dataset = 'iati_test'") == [
+        (report.batch_id,)
+    ]
+    assert batch_counts(built_copy, report.batch_id) == [(8, 7, 1)]
+
+
+def _newer_regions_file(tmp_path: Path) -> Path:
+    """A newer file (other name) repeating XX-TEST-REGIONS with a changed value, plus a new one."""
+    text = (FIXTURES / "rules.xml").read_text(encoding="utf-8")
+    head, rest = text.split(' <iati-activity default-currency="EUR"', 1)
+    regions = rest[rest.index(' <iati-activity default-currency="GBP">') :]
+    regions = regions.replace(">1000</value>", ">1500</value>")
+    new = regions.replace("XX-TEST-REGIONS", "XX-TEST-NEW").split("</iati-activities>")[0]
+    path = tmp_path / "rules-2024.xml"
+    path.write_text(head + new + regions, encoding="utf-8")
+    return path
+
+
+def test_replace_takes_over_activities_another_file_holds_and_keeps_accounting_exact(
+    built_copy, rules_report, tmp_path
+):
+    newer = _newer_regions_file(tmp_path)
+    (refused,) = load.load_files(built_copy, [newer], dataset="iati_test")
+    assert refused.status == "refused"
+    assert "1 IATI activities of rules-2024.xml" in refused.message
+    assert "XX-TEST-REGIONS (from rules.xml)" in refused.message
+    (report,) = load.load_files(built_copy, [newer], dataset="iati_test", replace=True)
+    assert report.status == "loaded", report.message
+    assert batch_counts(built_copy, report.batch_id) == [(6, 4, 2)]
+    # the older batch lost XX-TEST-REGIONS: 2 loaded and 1 rejected transaction
+    assert batch_counts(built_copy, rules_report.batch_id) == [(5, 5, 0)]
+    assert transactions_held(built_copy, rules_report.batch_id) == 5
+    assert transactions_held(built_copy, report.batch_id) == 4
+    note = next(n for n in report.notes if "replaced 1 IATI activities" in n)
+    assert f"batch {rules_report.batch_id} (rules.xml)" in note
+    assert "2 loaded and 1 rejected transaction(s) removed" in note
+    assert "still holds" in note
+    pledged = fetch(
+        built_copy,
+        "SELECT batch_id, sum(amount_original) FROM flow WHERE dataset = 'iati_test' "
+        "AND iati_activity_id = 'XX-TEST-REGIONS' AND stage = 'pledge' AND leg = 'in' GROUP BY 1",
+    )
+    assert pledged == [(report.batch_id, Decimal("1500.000000"))]
+    rejects = fetch(
+        built_copy,
+        "SELECT batch_id, locator FROM rejected_row WHERE locator LIKE 'XX-TEST-REGIONS#%'",
+    )
+    assert rejects == [(report.batch_id, "XX-TEST-REGIONS#2")]
+
+
+def test_a_batch_left_with_nothing_after_replace_is_deleted(built_copy, rules_report, tmp_path):
+    newer = tmp_path / "rules-newer.xml"
+    shutil.copy(FIXTURES / "rules.xml", newer)
+    newer.write_text(newer.read_text(encoding="utf-8") + "\n<!-- newer -->\n", encoding="utf-8")
+    (report,) = load.load_files(built_copy, [newer], dataset="iati_test", replace=True)
+    assert report.status == "loaded", report.message
+    assert any("held nothing else and was deleted" in n for n in report.notes)
+    batches = fetch(built_copy, "SELECT batch_id FROM load_batch WHERE dataset = 'iati_test'")
+    assert batches == [(report.batch_id,)]
+    assert batch_counts(built_copy, report.batch_id) == [(8, 7, 1)]
+    count = fetch(built_copy, "SELECT count(*) FROM rejected_row WHERE batch_id = $b",
+                  b=rules_report.batch_id)  # fmt: skip
+    assert count == [(0,)]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of about 2 candidate rows: rules.xml streams in 3 chunks (one per activity)."""
+    from pipelines.sources import iati
+
+    monkeypatch.setattr(iati, "CHUNK_ROWS", 2)
+
+
+def test_a_file_streamed_in_many_chunks_loads_exactly_as_in_one(
+    built_copy, rules_report, small_chunks
+):
+    (chunked,) = load.load_files(built_copy, [FIXTURES / "rules.xml"], dataset="chunked")
+    assert chunked.status == "loaded", chunked.message
+    assert batch_counts(built_copy, chunked.batch_id) == [(8, 7, 1)]
+    sql = (
+        "SELECT split_part(flow_id, ':', 3), stage, leg, amount_original, currency, "
+        "recipient_country_iso3, recipient_region, flags FROM flow WHERE batch_id = $b ORDER BY 1"
+    )
+    assert fetch(built_copy, sql, b=chunked.batch_id) == fetch(
+        built_copy, sql, b=rules_report.batch_id
+    )
+    rejects = "SELECT row_number, locator, reason_code FROM rejected_row WHERE batch_id = $b"
+    assert fetch(built_copy, rejects, b=chunked.batch_id) == [
+        (7, "XX-TEST-REGIONS#2", "missing_value")
+    ]
+    assert list(chunked.rejects["row"]) == [7]
+
+
+def test_strict_loads_nothing_when_a_later_chunk_has_a_reject(built_copy, small_chunks):
+    before = table_checksums(built_copy)
+    (report,) = load.load_files(built_copy, [FIXTURES / "rules.xml"], dataset="strict", strict=True)
+    assert report.status == "strict_rejected"
+    assert report.rows_rejected == 1
+    assert table_checksums(built_copy) == before
+
+
+def test_a_conflict_in_a_later_chunk_refuses_the_file_and_the_other_file_still_loads(
+    built_copy, tmp_path, small_chunks
+):
+    newer = _newer_regions_file(tmp_path)  # XX-TEST-NEW (new) comes before XX-TEST-REGIONS
+    (first,) = load.load_files(built_copy, [FIXTURES / "rules.xml"], dataset="iati_test")
+    reports = load.load_files(built_copy, [newer, FIXTURES / "v1.xml"], dataset="iati_test")
+    assert [r.status for r in reports] == ["refused", "loaded"], [r.message for r in reports]
+    assert "XX-TEST-REGIONS (from rules.xml)" in reports[0].message
+    assert reports[0].batch_id is None
+    held = fetch(
+        built_copy,
+        "SELECT DISTINCT b.file_name FROM flow f JOIN load_batch b USING (batch_id) "
+        "WHERE f.dataset = 'iati_test' ORDER BY 1",
+    )
+    assert held == [("rules.xml",), ("v1.xml",)]
+    assert batch_counts(built_copy, first.batch_id) == [(8, 7, 1)]
+
+
+def test_xml_that_breaks_after_written_chunks_is_refused_and_nothing_of_it_stays(
+    built_copy, tmp_path, small_chunks
+):
+    broken = tmp_path / "broken.xml"
+    text = (FIXTURES / "rules.xml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("</iati-activities>", "<oops></iati-activities>"), "utf-8")
+    before = table_checksums(built_copy)
+    (report,) = load.load_files(built_copy, [broken], dataset="iati_test")
+    assert report.status == "refused"
+    assert "not well-formed XML" in report.message
+    assert table_checksums(built_copy) == before
+
+
+def test_the_report_keeps_a_capped_list_of_rejects_and_rejected_row_keeps_all(
+    built_copy, monkeypatch
+):
+    from pipelines.sources import iati_load
+
+    monkeypatch.setattr(iati_load, "MAX_REPORT_REJECTS", 3)
+    (report,) = load.load_files(built_copy, [FIXTURES / "malformed.xml"], dataset="iati_bad")
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (13, 1, 12)
+    assert len(report.rejects) == 3
+    assert any("first 3 of 12 rejected transactions" in n for n in report.notes)
+    stored = fetch(built_copy, "SELECT count(*) FROM rejected_row WHERE batch_id = $b",
+                   b=report.batch_id)  # fmt: skip
+    assert stored == [(12,)]

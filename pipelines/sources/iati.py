@@ -151,13 +151,13 @@ class IatiStream:
         self,
         path: Path,
         progress: Progress | None = None,
-        chunk_rows: int = CHUNK_ROWS,
+        chunk_rows: int | None = None,
         key_prefix: str = "",
     ) -> None:
         self.path = Path(path)
         self.kind = sniff(self.path)
         self.progress = progress
-        self.chunk_rows = chunk_rows
+        self.chunk_rows = chunk_rows or CHUNK_ROWS
         self.out = _Collector(self.path.name, key_prefix)
 
     def chunks(self) -> Iterator[IatiChunk]:
