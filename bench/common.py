@@ -102,15 +102,18 @@ def ensure_warehouse(rows: int) -> Path:
 
 
 def refresh_views(live: Path) -> bool:
-    """Publish a new version (same data) when ``sql/views`` changed after the warehouse was
-    written: views and macros are stored in the file, and the bench must time today's SQL."""
+    """Publish a new version (same data) when ``sql/views``, ``sql/aggregates`` or
+    ``sql/migrations`` changed after the warehouse was written: views, macros and the
+    pre-aggregated tables are stored in the file, and the bench must time today's SQL (the
+    publication migrates the file and rebuilds the pre-aggregated tables from every flow)."""
     from pipelines import warehouse
 
-    newest = max(p.stat().st_mtime for p in (ROOT / "sql" / "views").glob("*.sql"))
+    folders = ("views", "aggregates", "migrations")
+    newest = max(p.stat().st_mtime for d in folders for p in (ROOT / "sql" / d).glob("*.sql"))
     if warehouse.resolve(live).stat().st_mtime >= newest:
         return False
     with warehouse.publish(live):
-        pass  # publish runs create_views on the copy
+        pass  # publish migrates, runs create_views and aggregates.maintain on the copy
     return True
 
 

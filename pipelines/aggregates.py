@@ -1,41 +1,61 @@
-"""Pre-computed tables maintained at publish time, so chart queries stop recomputing them.
+"""Pre-computed tables maintained inside every publication, so chart queries stop recomputing.
 
-``refresh(con)`` runs every ``sql/aggregates/*.sql`` (today: ``flow_enriched``, the
-``flows_enriched`` view materialised and sorted by dataset and year) and then points the
-``flows_enriched`` view at the table. Call it inside ``publish()`` right after
-``create_views(con)`` (which re-creates the computing view from ``sql/views`` first, so the
-table is always rebuilt from the current definition and the current flows):
+Today one table: ``flow_cube`` (``sql/migrations/002_flow_cube.sql``), the flows grouped by
+every column a chart filters or groups on, with the money summed in each display currency.
+The chart queries read it through the ``flows_cube(...)`` macro (``sql/views/flows_cube.sql``),
+which applies the filters of ``flows_filtered(...)`` with the same meaning.
 
-    create_views(con)
-    aggregates.refresh(con)
-
-Every chart query keeps reading ``flows_filtered(...)``/``flows_enriched`` unchanged and gets
-the same rows (``tests/test_aggregates.py`` checks this over random filters).
+``publish()`` calls ``maintain(con, touched_datasets)`` after the views are created, inside the
+publication's transaction: the rows of each touched dataset are deleted and aggregated again
+from its flows (``None``: every dataset, as after a build, reference or actor edits, review
+merges or new rates, which all change what a flow's group or converted amount is). A dataset
+whose flows exist but which has no row in the cube (a file published before the table existed)
+is aggregated as well, so the cube always covers every dataset.
 """
 
 from __future__ import annotations
+
+import os
+import sys
+import time
 
 import duckdb
 
 from pipelines import settings
 
-POINT_VIEW = "CREATE OR REPLACE VIEW flows_enriched AS SELECT * FROM flow_enriched"
+CUBE_INSERT = "flow_cube_insert.sql"
+MISSING = "SELECT DISTINCT dataset FROM flow EXCEPT SELECT DISTINCT dataset FROM flow_cube"
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Rebuild every pre-computed table from the computing views; return their names."""
-    built = []
-    for path in sorted((settings.SQL_DIR / "aggregates").glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
-        built.append(path.stem)
-    if "flow_enriched" in built:
-        con.execute(POINT_VIEW)
-    return built
+def _sql(name: str) -> str:
+    return (settings.SQL_DIR / "aggregates" / name).read_text(encoding="utf-8")
+
+
+def _profile(step: str, wall: float, cpu: float) -> None:
+    """Step timing on stderr when FUNDFLOWS_PROFILE is set (as pipelines.load_steps.Timer)."""
+    if os.environ.get("FUNDFLOWS_PROFILE"):
+        print(f"  {step}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
 
 
 def maintain(con: duckdb.DuckDBPyConnection, touched_datasets: set[str] | None) -> None:
-    """Bring pre-computed tables up to date at the end of a publication (see ``Publication``).
+    """Bring ``flow_cube`` up to date at the end of a publication (see ``Publication``)."""
+    started = (time.perf_counter(), time.process_time())
+    if touched_datasets is None:
+        con.execute("DELETE FROM flow_cube")
+        con.execute(_sql(CUBE_INSERT), {"datasets": None})
+    else:
+        missing = {r[0] for r in con.execute(MISSING).fetchall()}
+        datasets = sorted(set(touched_datasets) | missing)
+        if datasets:
+            con.execute("DELETE FROM flow_cube WHERE list_contains($d, dataset)", {"d": datasets})
+            con.execute(_sql(CUBE_INSERT), {"datasets": datasets})
+    _profile(
+        "aggregates (flow_cube)",
+        time.perf_counter() - started[0],
+        time.process_time() - started[1],
+    )
 
-    ``touched_datasets`` None: rebuild for every dataset. Nothing is pre-computed yet.
-    """
-    del con, touched_datasets
+
+def refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every pre-computed table from all flows (``maintain`` with every dataset)."""
+    maintain(con, None)

@@ -1,16 +1,22 @@
-"""The pre-computed ``flow_enriched`` table gives the chart queries exactly the base results.
+"""The pre-aggregated ``flow_cube`` gives every chart query exactly the base results.
 
-Two copies of each warehouse (the hand-written dashboard fixture, with breakdown rows and
-region-only flows, and a built warehouse with the demo dataset and exchange rates): one as
-published, one after ``aggregates.refresh``. Hypothesis draws random filters from the values
-present; every main chart query must return the same frame on both: the same rows (compared
-sorted, as some queries order on ties), equal counts and labels, and money equal up to
-floating-point summation order (1e-12 relative: the table is sorted, so DuckDB adds the same
-numbers in another order).
+The base: each flow its own group. On a second connection the ``flows_cube`` macro is shadowed
+by a temporary one that returns ``flows_filtered(...)`` (the computing views) row by row with
+``flows = 1`` and ``flows_without_amount = (amount IS NULL)``, so the very same query text
+computes ``count(*)``, ``count(*) FILTER (amount IS NULL)`` and ``amount IS NOT NULL`` as
+before the cube existed. Hypothesis draws random filters (datasets, years, funds, stages,
+modalities, kinds, contributors, countries, regions, statuses, display currencies) from the
+values present; every query reading the cube must return the same frame on both: the same rows
+(compared sorted, as some queries order on ties), equal counts and labels, and money equal up
+to floating-point summation order (1e-12 relative).
+
+Staleness: after a load into a new dataset, a second load into the same dataset, a deleted
+batch and a full build, the table holds exactly the aggregation of the computing view.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -22,10 +28,14 @@ from dashboard_fixtures import fixture_warehouse, no_filters  # noqa: F401 (fixt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import aggregates, warehouse
+from pipelines import aggregates, batches, build, load, warehouse
+from pipelines import settings as project_settings
 
-QUERIES = ("overview_kpis", "overview_sankey", "regions_map", "overview_by_year",
-           "overview_by_modality", "card_stats", "regions_by_modality")  # fmt: skip
+REPO = Path(__file__).resolve().parents[1]
+QUERIES = sorted(
+    p.stem for p in (project_settings.SQL_DIR / "queries").glob("*.sql")
+    if "flows_cube(" in p.read_text(encoding="utf-8")
+)  # fmt: skip
 EXTRA = {"group": "transferred", "by": "kind", "groups": ["transferred", "used"],
          "side": "total", "direction": "received"}  # fmt: skip
 DISTINCT = "SELECT DISTINCT {0} FROM flows_enriched WHERE {0} IS NOT NULL LIMIT 30"
@@ -33,45 +43,81 @@ CHOICES = {"fund": "channel", "stage": "stage", "modality": "modality",
            "contributor_kind": "source_kind", "contributor": "source_actor_id",
            "recipient_country": "recipient_country_iso3", "region": "recipient_subregion_code",
            "region_top": "recipient_region_code"}  # fmt: skip
+ROW_BY_ROW = """
+CREATE TEMP MACRO flows_cube(p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities,
+                             p_kinds, p_contributors, p_countries, p_regions, p_statuses,
+                             p_currency) AS TABLE
+SELECT *, 1::BIGINT AS flows, (amount IS NULL)::BIGINT AS flows_without_amount
+FROM flows_filtered(p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
+                    p_contributors, p_countries, p_regions, p_statuses, p_currency)
+"""
+# the cube's groups recomputed from the computing view: key columns, flows, exact USD sums
+KEYS = """dataset, is_illustrative, year, stage, stage_group, leg, modality, channel,
+    fund_short_name, source_actor_id, source_name, source_kind, source_country_iso3,
+    contributor_region, recipient_country_iso3, recipient_country_name, recipient_region_code,
+    recipient_region_name, recipient_subregion_code, recipient_subregion_name,
+    recipient_intermediate_code, is_ldc, is_lldc, is_sids, is_part, given_side, received_side,
+    in_group_total, source_document_id"""
+FROM_VIEW = f"""SELECT {KEYS}, count(*) AS flows, sum(amount_usd) AS usd,
+    count(*) - count(amount_usd) AS usd_missing FROM flows_enriched GROUP BY ALL"""  # noqa: S608 (fixed text)
+FROM_CUBE = f"""SELECT {KEYS}, sum(flows) AS flows, sum(usd) AS usd,
+    sum(usd_missing) AS usd_missing FROM flow_cube GROUP BY ALL"""  # noqa: S608 (fixed text)
 
 
-def _pair(source: Path, folder: Path) -> tuple[duckdb.DuckDBPyConnection, ...]:
-    base = folder / "base.duckdb"
-    shutil.copyfile(warehouse.resolve(source), base)
-    pre = folder / "pre.duckdb"
-    shutil.copyfile(base, pre)
-    con = duckdb.connect(str(pre))
-    assert aggregates.refresh(con) == ["flow_enriched"]
-    con.close()
-    return duckdb.connect(str(base), read_only=True), duckdb.connect(str(pre), read_only=True)
+def cube_differences(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Groups that differ between flow_cube and the computing view (none when up to date)."""
+    return con.execute(
+        f"({FROM_VIEW} EXCEPT ALL {FROM_CUBE}) UNION ALL ({FROM_CUBE} EXCEPT ALL {FROM_VIEW})"  # noqa: S608 (fixed text)
+    ).fetchall()
+
+
+def row_by_row(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path), read_only=True)
+    con.execute(ROW_BY_ROW)
+    return con
 
 
 @pytest.fixture(scope="module")
-def pairs(fixture_warehouse, built_warehouse, tmp_path_factory):  # noqa: F811
+def pairs(fixture_warehouse, built_warehouse):  # noqa: F811
     out = {}
     for name, source in (("fixture", fixture_warehouse), ("built", built_warehouse)):
-        base, pre = _pair(source, tmp_path_factory.mktemp(f"agg-{name}"))
+        path = warehouse.resolve(source)
+        base, cube = row_by_row(path), duckdb.connect(str(path), read_only=True)
         datasets = [r[0] for r in base.execute("SELECT DISTINCT dataset FROM flow").fetchall()]
         values = {k: [r[0] for r in base.execute(DISTINCT.format(c)).fetchall()]  # noqa: S608 (fixed names)
                   for k, c in CHOICES.items()}  # fmt: skip
         values["region"] = sorted(values["region"] + values.pop("region_top"))
-        out[name] = (base, pre, datasets, values)
+        out[name] = (base, cube, datasets, values)
     yield out
-    for base, pre, _, _ in out.values():
+    for base, cube, _, _ in out.values():
         base.close()
-        pre.close()
+        cube.close()
 
 
-def test_the_table_holds_exactly_the_rows_of_the_view(pairs):
-    for base, pre, _, _ in pairs.values():
-        view = base.execute("SELECT * FROM flows_enriched ORDER BY flow_id").df()
-        table = pre.execute("SELECT * FROM flow_enriched ORDER BY flow_id").df()
-        assert len(view) > 0
-        pdt.assert_frame_equal(view, table, check_exact=True)
-        kind = pre.execute(
-            "SELECT table_type FROM information_schema.tables WHERE table_name = 'flow_enriched'"
-        ).fetchone()[0]
-        assert kind == "BASE TABLE"
+def test_the_chart_queries_read_the_cube():
+    assert {"overview_kpis", "overview_sankey", "regions_map", "overview_by_year",
+            "overview_by_modality", "card_stats"} <= set(QUERIES)  # fmt: skip
+    assert len(QUERIES) >= 15
+
+
+def test_the_cube_holds_exactly_the_groups_of_the_computing_view(pairs):
+    for base, cube, _, _ in pairs.values():
+        assert cube_differences(cube) == []
+        flows = base.execute("SELECT count(*) FROM flow").fetchone()[0]
+        assert flows > 0
+        assert cube.execute("SELECT sum(flows) FROM flow_cube").fetchone()[0] == flows
+        groups = cube.execute("SELECT count(*) FROM flow_cube").fetchone()[0]
+        assert 0 < groups <= flows
+
+
+def test_the_row_by_row_base_really_reads_the_computing_view(pairs):
+    base = pairs["fixture"][0]
+    text = warehouse.sql("queries/card_stats")
+    used = set(re.findall(r"\$([a-z_]+)", text))
+    params = {k: v for k, v in (no_filters() | EXTRA).items() if k in used}
+    plan = "".join(r[1] for r in base.execute("EXPLAIN " + text, params).fetchall())
+    assert "flow_cube" not in plan
+    assert "flow" in plan
 
 
 def _subset(values: list[str]) -> st.SearchStrategy[list[str]]:
@@ -82,6 +128,12 @@ def _subset(values: list[str]) -> st.SearchStrategy[list[str]]:
 def filters(draw: st.DrawFn, datasets: list[str], values: dict[str, list[str]]) -> dict:
     years = sorted(draw(st.lists(st.integers(1980, 2026), min_size=2, max_size=2)))
     chosen = {k: draw(st.one_of(st.just([]), _subset(v))) for k, v in values.items()}
+    extra = EXTRA | {
+        "group": draw(st.sampled_from(["promised", "transferred", "allocated", "used"])),
+        "by": draw(st.sampled_from(["kind", "region"])),
+        "side": draw(st.sampled_from(["total", "given", "received", "any"])),
+        "direction": draw(st.sampled_from(["received", "given"])),
+    }
     return (
         no_filters(
             dataset=draw(st.sampled_from(datasets)),
@@ -93,7 +145,7 @@ def filters(draw: st.DrawFn, datasets: list[str], values: dict[str, list[str]]) 
             currency=draw(st.sampled_from(["USD", "EUR", "CHF", "GBP"])),
             **chosen,
         )
-        | EXTRA
+        | extra
     )
 
 
@@ -105,17 +157,112 @@ def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def same_results(base, cube, name: str, params: dict) -> None:
+    want = _canonical(warehouse.query(base, name, **params))
+    got = _canonical(warehouse.query(cube, name, **params))
+    assert list(want.columns) == list(got.columns)
+    pdt.assert_frame_equal(want, got, check_exact=False, rtol=1e-12, atol=0)
+
+
 @pytest.mark.parametrize("which", ["fixture", "built"])
 def test_chart_queries_give_the_base_results_for_random_filters(pairs, which):
-    base, pre, datasets, values = pairs[which]
+    base, cube, datasets, values = pairs[which]
 
-    @settings(max_examples=25, deadline=None,
+    @settings(max_examples=60, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
     @given(params=filters(datasets, values), name=st.sampled_from(QUERIES))
     def check(params: dict, name: str) -> None:
-        want = _canonical(warehouse.query(base, name, **params))
-        got = _canonical(warehouse.query(pre, name, **params))
-        assert list(want.columns) == list(got.columns)
-        pdt.assert_frame_equal(want, got, check_exact=False, rtol=1e-12, atol=0)
+        same_results(base, cube, name, params)
 
     check()
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_each_chart_query_gives_the_base_results_with_no_filter(pairs, name):
+    for base, cube, datasets, _ in pairs.values():
+        for dataset in datasets:
+            for currency in ("USD", "EUR"):
+                params = no_filters(dataset=dataset, currency=currency) | EXTRA
+                same_results(base, cube, name, params)
+
+
+def test_a_currency_without_pre_computed_amounts_is_an_error_not_a_wrong_figure(pairs):
+    _, cube, _, _ = pairs["fixture"]
+    with pytest.raises(duckdb.Error, match="no pre-computed amounts in JPY"):
+        warehouse.query(cube, "overview_by_year", **(no_filters(currency="JPY") | EXTRA))
+
+
+def _check_current(live: Path) -> None:
+    con = warehouse.connect_plain(live)
+    try:
+        assert cube_differences(con) == []
+        assert (con.execute("SELECT sum(flows) FROM flow_cube").fetchone()[0]
+                == con.execute("SELECT count(*) FROM flow").fetchone()[0])  # fmt: skip
+    finally:
+        con.close()
+    base = row_by_row(warehouse.resolve(live))
+    cube = warehouse.connect_plain(live)
+    try:
+        for dataset in ("demo", "main"):
+            for currency in ("USD", "GBP"):
+                for name in QUERIES:
+                    same_results(
+                        base, cube, name, no_filters(dataset=dataset, currency=currency) | EXTRA
+                    )
+    finally:
+        base.close()
+        cube.close()
+
+
+def test_loads_a_deleted_batch_and_a_build_keep_the_cube_current(built_copy, tmp_path):
+    sample = REPO / "data" / "samples" / "template.csv"
+    (first,) = load.load_files(built_copy, [sample], dataset="main")
+    assert first.status == "loaded"
+    _check_current(built_copy)
+    second_file = tmp_path / "second.csv"
+    text = sample.read_text(encoding="utf-8")
+    second_file.write_text(text.replace("2024", "2023"), encoding="utf-8")
+    (second,) = load.load_files(built_copy, [second_file], dataset="main")
+    assert second.status == "loaded"
+    _check_current(built_copy)
+    flows_before = _flows(built_copy, "main")
+    assert batches.delete_batch(built_copy, first.batch_id) > 0
+    assert 0 < _flows(built_copy, "main") < flows_before
+    _check_current(built_copy)
+    build.build(built_copy)
+    _check_current(built_copy)
+
+
+def _flows(live: Path, dataset: str) -> int:
+    con = warehouse.connect_plain(live)
+    try:
+        return con.execute("SELECT sum(flows) FROM flow_cube WHERE dataset = $d",
+                           {"d": dataset}).fetchone()[0] or 0  # fmt: skip
+    finally:
+        con.close()
+
+
+def test_a_dataset_missing_from_the_cube_is_aggregated_at_the_next_publication(built_copy):
+    with warehouse.publish(built_copy) as pub:  # a publication that says it touched nothing
+        pub.con.execute("DELETE FROM flow_cube WHERE dataset = 'demo'")
+        pub.touched_datasets = set()
+    con = warehouse.connect_plain(built_copy)
+    try:
+        assert (
+            con.execute("SELECT count(*) FROM flow_cube WHERE dataset = 'demo'").fetchone()[0] > 0
+        )
+        assert cube_differences(con) == []
+    finally:
+        con.close()
+
+
+def test_refresh_rebuilds_the_cube_from_every_flow(built_copy, tmp_path):
+    path = tmp_path / "copy.duckdb"
+    shutil.copyfile(warehouse.resolve(built_copy), path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("DELETE FROM flow_cube")
+        aggregates.refresh(con)
+        assert cube_differences(con) == []
+    finally:
+        con.close()

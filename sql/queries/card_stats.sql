@@ -4,10 +4,10 @@
 --   groups: stage groups shown (empty: all); side: 'given' (in + direct legs), 'received'
 --   (out + direct legs), 'any' (both: a Sankey) or 'total' (each group's headline rule)
 -- columns: flows, sources, flows_without_rate
-SELECT count(*) AS flows,
+SELECT coalesce(sum(flows), 0)::BIGINT AS flows,
        count(DISTINCT source_document_id) AS sources,
-       count(*) FILTER (amount IS NULL) AS flows_without_rate
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+       coalesce(sum(flows_without_amount), 0)::BIGINT AS flows_without_rate
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)

@@ -13,8 +13,8 @@ SELECT f.source_actor_id AS contributor_id,
        coalesce(any_value(c.is_dac_member), false) AS is_dac,
        coalesce(sum(f.amount) FILTER (f.stage_group = 'transferred'), 0) AS given,
        coalesce(sum(f.amount) FILTER (f.stage_group = 'promised'), 0) AS pledged,
-       count(*) AS flows
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+       sum(f.flows)::BIGINT AS flows
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR) AS f

@@ -14,13 +14,13 @@ WITH given AS (
                 WHEN is_ldc THEN 'ldc' WHEN is_lldc THEN 'lldc' WHEN is_sids THEN 'sids'
                 ELSE 'other' END AS status,
            CAST(year AS VARCHAR) AS year, amount
-    FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER,
+    FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER,
                         $fund::VARCHAR[], $stage::VARCHAR[], $modality::VARCHAR[],
                         $contributor_kind::VARCHAR[], $contributor::VARCHAR[],
                         $recipient_country::VARCHAR[], $region::VARCHAR[], $status::VARCHAR[],
                         $currency::VARCHAR)
     WHERE in_group_total AND given_side AND stage_group = 'transferred'
-      AND source_actor_id IS NOT NULL AND amount IS NOT NULL
+      AND source_actor_id IS NOT NULL AND flows > flows_without_amount
 )
 SELECT contributor_id,
        CASE WHEN GROUPING(fund) = 0 THEN 'fund' WHEN GROUPING(region) = 0 THEN 'region'

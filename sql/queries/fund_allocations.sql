@@ -4,8 +4,8 @@
 -- columns: region, country, amount, flows
 SELECT coalesce(recipient_region_name, 'unspecified') AS region,
        coalesce(recipient_country_name, recipient_subregion_name, 'unspecified') AS country,
-       sum(amount) AS amount, count(*) AS flows
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+       sum(amount) AS amount, sum(flows)::BIGINT AS flows
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)

@@ -8,7 +8,7 @@ SELECT year,
        sum(amount) FILTER (stage_group = 'transferred') AS transferred,
        sum(amount) FILTER (stage_group = 'transferred')
          / nullif(sum(amount) FILTER (stage_group = 'promised'), 0) AS fulfilment
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)

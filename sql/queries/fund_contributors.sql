@@ -7,8 +7,8 @@ SELECT source_actor_id AS contributor_id, coalesce(any_value(source_name), sourc
        any_value(source_kind) AS kind,
        sum(amount) FILTER (stage_group = 'promised') AS promised,
        sum(amount) FILTER (stage_group = 'transferred') AS transferred,
-       count(*) AS flows
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+       sum(flows)::BIGINT AS flows
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)

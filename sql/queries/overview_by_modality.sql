@@ -3,8 +3,8 @@
 -- params: @filters
 -- columns: modality, stage_group, amount, flows
 SELECT coalesce(modality, 'unspecified') AS modality, stage_group, sum(amount) AS amount,
-       count(*) AS flows
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+       sum(flows)::BIGINT AS flows
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)

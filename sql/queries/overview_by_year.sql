@@ -3,8 +3,8 @@
 -- grain: year × stage_group
 -- params: @filters
 -- columns: year, stage_group, amount, flows
-SELECT year, stage_group, sum(amount) AS amount, count(*) AS flows
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+SELECT year, stage_group, sum(amount) AS amount, sum(flows)::BIGINT AS flows
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)

@@ -15,10 +15,10 @@ SELECT year,
        sum(amount) FILTER (stage_group = 'transferred' AND in_group_total
                            AND modality IN ('south_south', 'triangular'))
          / nullif(sum(amount) FILTER (stage_group = 'transferred' AND in_group_total), 0) AS ss_share,
-       count(*) AS flows,
-       count(*) FILTER (amount IS NULL) AS flows_without_rate,
+       coalesce(sum(flows), 0)::BIGINT AS flows,
+       coalesce(sum(flows_without_amount), 0)::BIGINT AS flows_without_rate,
        count(DISTINCT source_document_id) AS sources
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)

@@ -5,8 +5,8 @@
 -- columns: region, subregion, modality, amount, flows
 SELECT coalesce(recipient_region_name, 'unspecified') AS region,
        coalesce(recipient_subregion_name, 'unspecified') AS subregion,
-       coalesce(modality, 'unspecified') AS modality, sum(amount) AS amount, count(*) AS flows
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+       coalesce(modality, 'unspecified') AS modality, sum(amount) AS amount, sum(flows)::BIGINT AS flows
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)

@@ -6,8 +6,8 @@
 -- columns: iso3, country, amount, flows
 WITH f AS (
     SELECT CASE WHEN $direction = 'given' THEN source_country_iso3
-                ELSE recipient_country_iso3 END AS iso3, amount
-    FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+                ELSE recipient_country_iso3 END AS iso3, amount, flows
+    FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)
@@ -15,7 +15,7 @@ WITH f AS (
       AND CASE WHEN $direction = 'given' THEN given_side ELSE received_side END
 )
 SELECT f.iso3, coalesce(any_value(c.name_en), f.iso3) AS country, sum(f.amount) AS amount,
-       count(*) AS flows
+       sum(f.flows)::BIGINT AS flows
 FROM f LEFT JOIN country AS c ON c.iso3 = f.iso3
 WHERE f.iso3 IS NOT NULL
 GROUP BY f.iso3

@@ -8,8 +8,8 @@ SELECT sum(amount) AS total,
        coalesce(sum(amount) FILTER (is_ldc), 0) AS ldc,
        coalesce(sum(amount) FILTER (is_lldc), 0) AS lldc,
        coalesce(sum(amount) FILTER (is_sids), 0) AS sids,
-       count(*) AS flows
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+       coalesce(sum(flows), 0)::BIGINT AS flows
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)

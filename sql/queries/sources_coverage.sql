@@ -2,8 +2,8 @@
 -- grain: channel × year
 -- params: @filters
 -- columns: channel, year, flows
-SELECT channel, year, count(*) AS flows
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+SELECT channel, year, sum(flows)::BIGINT AS flows
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)

@@ -1,0 +1,45 @@
+-- flows_cube(...): flows_filtered(...) read from the pre-aggregated flow_cube table: the same
+-- filters with the same meaning, one row per cube group instead of one per flow.
+-- grain: a flow_cube group (see sql/migrations/002_flow_cube.sql)
+-- params: exactly those of flows_filtered (dataset, year_from, year_to, funds, stages,
+--   modalities, contributor_kinds, contributors, recipient_countries, regions, statuses,
+--   currency); the display currency must be USD, EUR, CHF or GBP (the currencies of the
+--   dashboard's filter; any other raises an error instead of a wrong figure).
+-- adds: amount (the group's money in the display currency: NULL when no flow of the group has
+--   one), flows (flows in the group), flows_without_amount (of them, without an amount).
+-- A chart query over flows_filtered becomes one over flows_cube by counting with
+-- sum(flows) instead of count(*), and sum(flows_without_amount) instead of
+-- count(*) FILTER (amount IS NULL); sums, count(DISTINCT key column) and every filter on a key
+-- column stay as they are (tests/test_aggregates.py checks each query against the base).
+CREATE OR REPLACE MACRO flows_cube(
+    p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
+    p_contributors, p_countries, p_regions, p_statuses, p_currency
+) AS TABLE
+SELECT e.* EXCLUDE (flows, usd, eur, chf, gbp, usd_missing, eur_missing, chf_missing, gbp_missing),
+       p_currency AS display_currency,
+       CASE p_currency WHEN 'USD' THEN e.usd::DOUBLE WHEN 'EUR' THEN e.eur
+                       WHEN 'CHF' THEN e.chf WHEN 'GBP' THEN e.gbp
+                       ELSE error('no pre-computed amounts in ' || p_currency) END AS amount,
+       e.flows,
+       CASE p_currency WHEN 'USD' THEN e.usd_missing WHEN 'EUR' THEN e.eur_missing
+                       WHEN 'CHF' THEN e.chf_missing WHEN 'GBP' THEN e.gbp_missing
+                       END AS flows_without_amount
+FROM flow_cube AS e
+WHERE e.dataset = p_dataset
+  AND e.is_illustrative = coalesce(
+      (SELECT any_value(d.is_illustrative) FROM dataset AS d WHERE d.dataset = p_dataset),
+      e.is_illustrative)
+  AND (p_year_from IS NULL OR e.year >= p_year_from)
+  AND (p_year_to IS NULL OR e.year <= p_year_to)
+  AND (len(p_funds) = 0 OR e.channel = ANY(p_funds))
+  AND (len(p_stages) = 0 OR e.stage = ANY(p_stages))
+  AND (len(p_modalities) = 0 OR e.modality = ANY(p_modalities))
+  AND (len(p_kinds) = 0 OR e.source_kind = ANY(p_kinds))
+  AND (len(p_contributors) = 0 OR e.source_actor_id = ANY(p_contributors))
+  AND (len(p_countries) = 0 OR e.recipient_country_iso3 = ANY(p_countries))
+  AND (len(p_regions) = 0 OR e.recipient_region_code = ANY(p_regions)
+       OR e.recipient_subregion_code = ANY(p_regions)
+       OR e.recipient_intermediate_code = ANY(p_regions))
+  AND (len(p_statuses) = 0 OR (e.is_ldc AND list_contains(p_statuses, 'ldc'))
+       OR (e.is_lldc AND list_contains(p_statuses, 'lldc'))
+       OR (e.is_sids AND list_contains(p_statuses, 'sids')));
