@@ -47,9 +47,16 @@ ROW_BY_ROW = """
 CREATE TEMP MACRO flows_cube(p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities,
                              p_kinds, p_contributors, p_countries, p_regions, p_statuses,
                              p_currency) AS TABLE
-SELECT *, 1::BIGINT AS flows, (amount IS NULL)::BIGINT AS flows_without_amount
+SELECT f.*, sa.city_id AS from_city_id,
+       CASE WHEN sa.city_id IS NOT NULL THEN coalesce(f.recipient_city_id, da.city_id) END
+           AS to_city_id,
+       1::BIGINT AS flows, (f.amount IS NULL)::BIGINT AS flows_without_amount,
+       (f.amount_usd IS NULL)::BIGINT AS flows_without_usd,
+       CASE WHEN f.amount IS NULL THEN f.amount_original END AS original_without_amount
 FROM flows_filtered(p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
-                    p_contributors, p_countries, p_regions, p_statuses, p_currency)
+                    p_contributors, p_countries, p_regions, p_statuses, p_currency) AS f
+LEFT JOIN actor AS sa ON sa.actor_id = f.source_actor_id
+LEFT JOIN actor AS da ON da.actor_id = f.destination_actor_id
 """
 # the cube's groups recomputed from the computing view: key columns, flows, exact USD sums
 KEYS = """dataset, is_illustrative, year, stage, stage_group, leg, modality, channel,
@@ -57,11 +64,20 @@ KEYS = """dataset, is_illustrative, year, stage, stage_group, leg, modality, cha
     contributor_region, recipient_country_iso3, recipient_country_name, recipient_region_code,
     recipient_region_name, recipient_subregion_code, recipient_subregion_name,
     recipient_intermediate_code, is_ldc, is_lldc, is_sids, is_part, given_side, received_side,
-    in_group_total, source_document_id"""
+    in_group_total, source_document_id, from_city_id, to_city_id, currency"""
 FROM_VIEW = f"""SELECT {KEYS}, count(*) AS flows, sum(amount_usd) AS usd,
-    count(*) - count(amount_usd) AS usd_missing FROM flows_enriched GROUP BY ALL"""  # noqa: S608 (fixed text)
+    count(*) - count(amount_usd) AS usd_missing,
+    sum(amount_original) FILTER (amount_usd IS NULL) AS usd_missing_original
+    FROM (SELECT e.*, sa.city_id AS from_city_id,
+                 CASE WHEN sa.city_id IS NOT NULL
+                      THEN coalesce(e.recipient_city_id, da.city_id) END AS to_city_id
+          FROM flows_enriched AS e
+          LEFT JOIN actor AS sa ON sa.actor_id = e.source_actor_id
+          LEFT JOIN actor AS da ON da.actor_id = e.destination_actor_id)
+    GROUP BY ALL"""  # noqa: S608 (fixed text)
 FROM_CUBE = f"""SELECT {KEYS}, sum(flows) AS flows, sum(usd) AS usd,
-    sum(usd_missing) AS usd_missing FROM flow_cube GROUP BY ALL"""  # noqa: S608 (fixed text)
+    sum(usd_missing) AS usd_missing, sum(usd_missing_original) AS usd_missing_original
+    FROM flow_cube GROUP BY ALL"""  # noqa: S608 (fixed text)
 
 
 def cube_differences(con: duckdb.DuckDBPyConnection) -> list[tuple]:
@@ -266,3 +282,27 @@ def test_refresh_rebuilds_the_cube_from_every_flow(built_copy, tmp_path):
         assert cube_differences(con) == []
     finally:
         con.close()
+
+
+def test_a_city_link_through_the_destination_actors_city_is_counted(built_copy):
+    """A direct flow from a city to a city actor, with no recipient city on the flow."""
+    with warehouse.publish(built_copy) as pub:
+        pub.con.execute("""
+            INSERT INTO flow SELECT * REPLACE ('agg-city-link' AS flow_id, 'direct' AS leg,
+                'paid' AS stage, 'city-lyon' AS source_actor_id,
+                'city-bamako' AS destination_actor_id, NULL AS recipient_city_id,
+                NULL AS part_of)
+            FROM flow WHERE dataset = 'demo' AND amount_usd > 0 ORDER BY flow_id LIMIT 1
+        """)
+        pub.touched_datasets = {"demo"}
+    base, cube = row_by_row(warehouse.resolve(built_copy)), warehouse.connect_plain(built_copy)
+    try:
+        params = no_filters(dataset="demo") | EXTRA
+        same_results(base, cube, "regions_city_links", params)
+        links = warehouse.query(cube, "regions_city_links", **params)
+        flows = links[(links["kind"] == "flow") & (links["to_city"] == "Bamako")]
+        assert len(flows) >= 1
+        assert cube_differences(cube) == []
+    finally:
+        base.close()
+        cube.close()

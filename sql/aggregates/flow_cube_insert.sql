@@ -3,7 +3,8 @@
 --   each display currency. The caller deletes those datasets' rows first (aggregates.maintain).
 -- grain: one row per distinct (dataset, is_illustrative, year, stage, leg, modality, fund_id,
 --   source_actor_id, recipient country, recipient region + vocabulary, source_document_id,
---   is_part); every other key column is a function of these (the joins of flows_enriched)
+--   is_part, to_city_id, currency); every other key column is a function of these (the joins
+--   of flows_enriched)
 -- params: datasets (VARCHAR[] or NULL)
 -- Same rules as sql/views/flows_enriched.sql and flows_filtered.sql (tests/test_aggregates.py
 -- checks every chart query against them): the amount in a display currency is the flow's
@@ -13,7 +14,8 @@ INSERT INTO flow_cube BY NAME
 WITH picked AS NOT MATERIALIZED (
     SELECT f.dataset, f.is_illustrative, f.year, f.stage, f.leg, f.modality, f.fund_id,
            f.source_actor_id, f.recipient_country_iso3, f.recipient_region,
-           f.recipient_region_vocab, f.source_document_id, f.part_of, f.flow_date, f.amount_usd
+           f.recipient_region_vocab, f.source_document_id, f.part_of, f.flow_date, f.amount_usd,
+           f.currency, f.amount_original, f.recipient_city_id, f.destination_actor_id
     FROM flow AS f
     WHERE $datasets::VARCHAR[] IS NULL OR list_contains($datasets::VARCHAR[], f.dataset)
 ),
@@ -22,6 +24,9 @@ parents AS (            -- is_part: a breakdown of a figure present in the same 
     FROM flow AS p
     SEMI JOIN (SELECT dataset, part_of FROM picked WHERE part_of IS NOT NULL) AS c
         ON c.dataset = p.dataset AND c.part_of = p.source_ref
+),
+city_actors AS (
+    SELECT actor_id, city_id FROM actor WHERE city_id IS NOT NULL
 ),
 fx AS (
     SELECT currency, rate_date, usd_per_unit FROM fx_daily WHERE currency IN ('EUR', 'CHF', 'GBP')
@@ -44,8 +49,12 @@ years AS (              -- a year-only flow: the year's average rate
     FROM fx GROUP BY ALL
 ),
 converted AS (
-    SELECT t.* EXCLUDE (part_of, flow_date),
+    SELECT t.* EXCLUDE (part_of, flow_date, recipient_city_id, destination_actor_id),
            t.part_of IS NOT NULL AND pa.source_ref IS NOT NULL AS is_part,
+           -- regions_city_links: the recipient city, else the destination actor's; only
+           -- needed (and kept) when the contributor has a city
+           CASE WHEN sac.city_id IS NOT NULL
+                THEN coalesce(t.recipient_city_id, dac.city_id) END AS to_city_id,
            t.amount_usd::DOUBLE / CASE WHEN t.flow_date IS NULL THEN y.eur ELSE d.eur END AS eur,
            t.amount_usd::DOUBLE / CASE WHEN t.flow_date IS NULL THEN y.chf ELSE d.chf END AS chf,
            t.amount_usd::DOUBLE / CASE WHEN t.flow_date IS NULL THEN y.gbp ELSE d.gbp END AS gbp
@@ -53,15 +62,21 @@ converted AS (
     LEFT JOIN parents AS pa ON pa.dataset = t.dataset AND pa.source_ref = t.part_of
     LEFT JOIN days AS d ON d.day = t.flow_date
     LEFT JOIN years AS y ON y.year = t.year
+    LEFT JOIN city_actors AS sac ON sac.actor_id = t.source_actor_id
+    LEFT JOIN city_actors AS dac ON dac.actor_id = t.destination_actor_id
 ),
 grouped AS (
     SELECT dataset, is_illustrative, year, stage, leg, modality, fund_id, source_actor_id,
            recipient_country_iso3, recipient_region, recipient_region_vocab, source_document_id,
-           is_part,
+           is_part, to_city_id, currency,
            count(*) AS flows,
            sum(amount_usd) AS usd, sum(eur) AS eur, sum(chf) AS chf, sum(gbp) AS gbp,
            count(*) - count(amount_usd) AS usd_missing, count(*) - count(eur) AS eur_missing,
-           count(*) - count(chf) AS chf_missing, count(*) - count(gbp) AS gbp_missing
+           count(*) - count(chf) AS chf_missing, count(*) - count(gbp) AS gbp_missing,
+           sum(amount_original) FILTER (amount_usd IS NULL) AS usd_missing_original,
+           sum(amount_original) FILTER (eur IS NULL) AS eur_missing_original,
+           sum(amount_original) FILTER (chf IS NULL) AS chf_missing_original,
+           sum(amount_original) FILTER (gbp IS NULL) AS gbp_missing_original
     FROM converted GROUP BY ALL
 ),
 region_only AS (        -- as in flows_enriched: a region code without a country
@@ -101,9 +116,11 @@ enriched AS (
            g.is_part,
            g.leg IN ('in', 'direct') AS given_side,
            g.leg IN ('out', 'direct') AS received_side,
-           g.source_document_id,
+           g.source_document_id, sa.city_id AS from_city_id, g.to_city_id, g.currency,
            g.flows, g.usd, g.eur, g.chf, g.gbp,
-           g.usd_missing, g.eur_missing, g.chf_missing, g.gbp_missing
+           g.usd_missing, g.eur_missing, g.chf_missing, g.gbp_missing,
+           g.usd_missing_original, g.eur_missing_original, g.chf_missing_original,
+           g.gbp_missing_original
     FROM grouped AS g
     LEFT JOIN actor AS sa ON sa.actor_id = g.source_actor_id
     LEFT JOIN country AS sc ON sc.iso3 = sa.country_iso3
@@ -118,8 +135,7 @@ enriched AS (
     LEFT JOIN status_spans AS s_lldc ON s_lldc.iso3 = g.recipient_country_iso3 AND s_lldc.status = 'lldc'
     LEFT JOIN status_spans AS s_sids ON s_sids.iso3 = g.recipient_country_iso3 AND s_sids.status = 'sids'
 )
-SELECT * EXCLUDE (flows, usd, eur, chf, gbp, usd_missing, eur_missing, chf_missing, gbp_missing),
+SELECT *,
        NOT is_part AND CASE WHEN stage_group IN ('promised', 'transferred') THEN given_side
-                            ELSE received_side END AS in_group_total,
-       flows, usd, eur, chf, gbp, usd_missing, eur_missing, chf_missing, gbp_missing
+                            ELSE received_side END AS in_group_total
 FROM enriched;

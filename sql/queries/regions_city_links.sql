@@ -12,14 +12,12 @@ WITH pairs AS (
     LEFT JOIN actor AS sa ON sa.actor_id = p.source_actor_id
     LEFT JOIN actor AS da ON da.actor_id = p.destination_actor_id
     UNION ALL
-    SELECT 'flow', 'existing', sa.city_id, coalesce(f.recipient_city_id, da.city_id),
-           NULL, sum(f.amount), count(*)
-    FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+    SELECT 'flow', 'existing', f.from_city_id, f.to_city_id, NULL, sum(f.amount),
+           sum(f.flows)::BIGINT
+    FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR) AS f
-    LEFT JOIN actor AS sa ON sa.actor_id = f.source_actor_id
-    LEFT JOIN actor AS da ON da.actor_id = f.destination_actor_id
     WHERE NOT f.is_part AND f.given_side
     GROUP BY ALL
 )

@@ -3,12 +3,13 @@
 -- grain: currency × year
 -- params: @filters
 -- columns: currency, year, flows, amount_original, no_usd
-SELECT currency, year, count(*) AS flows, sum(amount_original)::DOUBLE AS amount_original,
-       count(*) FILTER (amount_usd IS NULL) AS no_usd
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+SELECT currency, year, sum(flows_without_amount)::BIGINT AS flows,
+       sum(original_without_amount)::DOUBLE AS amount_original,
+       sum(flows_without_usd)::BIGINT AS no_usd
+FROM flows_cube($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)
-WHERE amount IS NULL AND NOT is_part
+WHERE flows_without_amount > 0 AND NOT is_part
 GROUP BY ALL
 ORDER BY flows DESC, currency, year;

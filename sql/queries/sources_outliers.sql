@@ -9,6 +9,7 @@ FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)
-WHERE list_has_any(flags, ['outlier', 'negative_correction']) OR amount_usd < 0
+WHERE list_contains(flags, 'outlier') OR list_contains(flags, 'negative_correction')
+   OR amount_usd < 0
 ORDER BY abs(amount_usd) DESC NULLS LAST
 LIMIT 500;

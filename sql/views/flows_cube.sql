@@ -6,7 +6,9 @@
 --   currency); the display currency must be USD, EUR, CHF or GBP (the currencies of the
 --   dashboard's filter; any other raises an error instead of a wrong figure).
 -- adds: amount (the group's money in the display currency: NULL when no flow of the group has
---   one), flows (flows in the group), flows_without_amount (of them, without an amount).
+--   one), flows (flows in the group), flows_without_amount (of them, without an amount),
+--   flows_without_usd (of them, without amount_usd), original_without_amount (the sum of
+--   amount_original of the flows without an amount).
 -- A chart query over flows_filtered becomes one over flows_cube by counting with
 -- sum(flows) instead of count(*), and sum(flows_without_amount) instead of
 -- count(*) FILTER (amount IS NULL); sums, count(DISTINCT key column) and every filter on a key
@@ -15,7 +17,9 @@ CREATE OR REPLACE MACRO flows_cube(
     p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
     p_contributors, p_countries, p_regions, p_statuses, p_currency
 ) AS TABLE
-SELECT e.* EXCLUDE (flows, usd, eur, chf, gbp, usd_missing, eur_missing, chf_missing, gbp_missing),
+SELECT e.* EXCLUDE (flows, usd, eur, chf, gbp, usd_missing, eur_missing, chf_missing, gbp_missing,
+                    usd_missing_original, eur_missing_original, chf_missing_original,
+                    gbp_missing_original),
        p_currency AS display_currency,
        CASE p_currency WHEN 'USD' THEN e.usd::DOUBLE WHEN 'EUR' THEN e.eur
                        WHEN 'CHF' THEN e.chf WHEN 'GBP' THEN e.gbp
@@ -23,7 +27,12 @@ SELECT e.* EXCLUDE (flows, usd, eur, chf, gbp, usd_missing, eur_missing, chf_mis
        e.flows,
        CASE p_currency WHEN 'USD' THEN e.usd_missing WHEN 'EUR' THEN e.eur_missing
                        WHEN 'CHF' THEN e.chf_missing WHEN 'GBP' THEN e.gbp_missing
-                       END AS flows_without_amount
+                       END AS flows_without_amount,
+       e.usd_missing AS flows_without_usd,
+       CASE p_currency WHEN 'USD' THEN e.usd_missing_original
+                       WHEN 'EUR' THEN e.eur_missing_original
+                       WHEN 'CHF' THEN e.chf_missing_original
+                       WHEN 'GBP' THEN e.gbp_missing_original END AS original_without_amount
 FROM flow_cube AS e
 WHERE e.dataset = p_dataset
   AND e.is_illustrative = coalesce(

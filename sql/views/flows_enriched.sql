@@ -39,6 +39,12 @@ status_spans AS (       -- LDC graduations etc.: the status held in the flow's y
            list(struct_pack(lo := coalesce(from_year, 0), hi := coalesce(to_year, 9999))) AS spans
     FROM country_status GROUP BY ALL
 )
+, parents AS (           -- figures that some flow of the same dataset is a breakdown of
+    SELECT DISTINCT p.dataset, p.source_ref
+    FROM flow AS p
+    SEMI JOIN (SELECT dataset, part_of FROM flow WHERE part_of IS NOT NULL) AS c
+        ON c.dataset = p.dataset AND c.part_of = p.source_ref
+)
 , enriched AS (
 SELECT f.*,
        sa.name AS source_name, sa.kind AS source_kind, sa.country_iso3 AS source_country_iso3,
@@ -63,9 +69,7 @@ SELECT f.*,
        CASE WHEN f.fund_id IS NOT NULL THEN f.fund_id
             WHEN f.modality = 'local_private' THEN 'local_private'
             ELSE 'direct' END AS channel,
-       (f.part_of IS NOT NULL AND EXISTS (
-            SELECT 1 FROM flow AS p WHERE p.dataset = f.dataset AND p.source_ref = f.part_of
-       )) AS is_part,
+       (f.part_of IS NOT NULL AND pa.source_ref IS NOT NULL) AS is_part,
        f.leg IN ('in', 'direct') AS given_side,
        f.leg IN ('out', 'direct') AS received_side
 FROM flow AS f
@@ -79,6 +83,7 @@ LEFT JOIN m49_area AS ar
     ON rc.iso3 IS NULL AND ar.code = coalesce(ro.area_code, CASE WHEN f.recipient_region_vocab = 'm49'
                                               THEN lpad(f.recipient_region, 3, '0') END)
 LEFT JOIN fund AS fu ON fu.fund_id = f.fund_id
+LEFT JOIN parents AS pa ON pa.dataset = f.dataset AND pa.source_ref = f.part_of
 LEFT JOIN status_spans AS s_ldc ON s_ldc.iso3 = f.recipient_country_iso3 AND s_ldc.status = 'ldc'
 LEFT JOIN status_spans AS s_lldc ON s_lldc.iso3 = f.recipient_country_iso3 AND s_lldc.status = 'lldc'
 LEFT JOIN status_spans AS s_sids ON s_sids.iso3 = f.recipient_country_iso3 AND s_sids.status = 'sids'
