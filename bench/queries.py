@@ -26,7 +26,7 @@ import common
 
 from pipelines import settings, warehouse
 
-FILTERED = "flows_filtered("
+FILTERED = ("flows_filtered(", "flows_cube(")  # chart queries: the filter macros
 ERRORS: list[tuple[int, str, str, str]] = []  # (rows, query, filters, message)
 
 
@@ -55,7 +55,8 @@ def query_names() -> list[str]:
 
 
 def takes_filters(name: str) -> bool:
-    return FILTERED in warehouse.sql(f"queries/{name}")
+    text = warehouse.sql(f"queries/{name}")
+    return any(macro in text for macro in FILTERED)
 
 
 def params_of(name: str, params: dict[str, object]) -> dict[str, object]:

@@ -306,3 +306,39 @@ def test_a_city_link_through_the_destination_actors_city_is_counted(built_copy):
     finally:
         base.close()
         cube.close()
+
+
+OPTIONS_FROM_FLOWS = {  # the option lists as they read before the cube: straight from flow
+    "options_datasets": """
+        SELECT d.dataset, d.is_illustrative, count(f.flow_id) AS flows
+        FROM dataset AS d LEFT JOIN flow AS f ON f.dataset = d.dataset
+        GROUP BY d.dataset, d.is_illustrative, d.is_bundled
+        ORDER BY d.is_bundled DESC, d.dataset""",
+    "options_funds": """
+        SELECT fu.fund_id, fu.short_name, fu.name_en, fu.is_target FROM fund AS fu
+        WHERE fu.is_target OR EXISTS (SELECT 1 FROM flow AS f WHERE f.fund_id = fu.fund_id)
+        ORDER BY fu.is_target DESC,
+                 CASE fu.fund_id WHEN 'pgtf' THEN 0 WHEN 'unfssc' THEN 1
+                     WHEN 'cities_fund' THEN 2 WHEN 'dgttf' THEN 3 ELSE 4 END,
+                 fu.short_name""",
+    "options_contributors": """
+        SELECT a.actor_id, a.name, a.kind FROM actor AS a
+        WHERE EXISTS (SELECT 1 FROM flow AS f WHERE f.source_actor_id = a.actor_id)
+        ORDER BY a.name""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIONS_FROM_FLOWS))
+def test_option_lists_read_from_the_cube_equal_those_read_from_the_flows(pairs, built_copy, name):
+    sample = REPO / "data" / "samples" / "template.csv"
+    (report,) = load.load_files(built_copy, [sample], dataset="main")
+    assert report.status == "loaded"
+    loaded = warehouse.connect_plain(built_copy)
+    try:
+        for con in [loaded] + [cube for _, cube, _, _ in pairs.values()]:
+            want = con.execute(OPTIONS_FROM_FLOWS[name]).df()
+            got = warehouse.query(con, name)
+            assert len(got) > 0
+            pdt.assert_frame_equal(want, got, check_exact=True)
+    finally:
+        loaded.close()

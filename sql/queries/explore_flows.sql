@@ -28,12 +28,21 @@ WITH base AS (
            OR f.recipient_country_iso3 = ANY($recipient_country::VARCHAR[]))
       AND (len($leg::VARCHAR[]) = 0 OR f.leg = ANY($leg::VARCHAR[]))
 ),
-display AS (
-    SELECT b.*, CASE WHEN $display_currency::VARCHAR = 'USD' THEN 1.0 ELSE r.usd_per_unit END AS display_rate
+display AS (           -- US dollars need no rate: no as-of join (it sorts every flow)
+    SELECT b.*, 1.0::DOUBLE AS display_rate FROM base AS b WHERE $display_currency::VARCHAR = 'USD'
+    UNION ALL
+    SELECT b.*, r.usd_per_unit AS display_rate
     FROM base AS b
     ASOF LEFT JOIN (SELECT rate_date, usd_per_unit FROM fx_daily
                     WHERE currency = $display_currency::VARCHAR) AS r
         ON b.value_date >= r.rate_date
+    WHERE $display_currency::VARCHAR <> 'USD'
+),
+parents AS (           -- figures that some flow of the same dataset is a breakdown of
+    SELECT DISTINCT p.dataset, p.source_ref
+    FROM flow AS p
+    SEMI JOIN (SELECT dataset, part_of FROM flow WHERE part_of IS NOT NULL) AS c
+        ON c.dataset = p.dataset AND c.part_of = p.source_ref
 ),
 status AS (
     SELECT iso3, status, list(struct_pack(lo := coalesce(from_year, 0), hi := coalesce(to_year, 9999))) AS spans
@@ -62,8 +71,7 @@ enriched AS (
            f.fx_rate, f.fx_date, f.fx_source, f.flags, f.description,
            f.source_document_id, sd.symbol AS source_symbol, sd.title AS source_title,
            sd.url AS source_url, f.source_locator, f.source_ref, f.part_of,
-           f.part_of IS NOT NULL AND EXISTS (SELECT 1 FROM flow AS p WHERE p.dataset = f.dataset
-               AND p.source_ref = f.part_of) AS counted_in_parent,
+           f.part_of IS NOT NULL AND pa.source_ref IS NOT NULL AS counted_in_parent,
            f.parent_flow_id, f.batch_id, lb.file_name AS batch_file,
            f.transaction_type, f.flow_type, f.finance_type, f.aid_type, f.sector, f.iati_activity_id
     FROM display AS f
@@ -78,6 +86,7 @@ enriched AS (
     LEFT JOIN status AS ss ON ss.iso3 = f.recipient_country_iso3 AND ss.status = 'sids'
     LEFT JOIN source_document AS sd ON sd.source_document_id = f.source_document_id
     LEFT JOIN load_batch AS lb ON lb.batch_id = f.batch_id
+    LEFT JOIN parents AS pa ON pa.dataset = f.dataset AND pa.source_ref = f.part_of
 )
 SELECT * FROM enriched
 WHERE (len($contributor_kind::VARCHAR[]) = 0 OR contributor_kind = ANY($contributor_kind::VARCHAR[]))

@@ -4,5 +4,5 @@
 -- columns: actor_id, name, kind
 SELECT a.actor_id, a.name, a.kind
 FROM actor AS a
-WHERE EXISTS (SELECT 1 FROM flow AS f WHERE f.source_actor_id = a.actor_id)
+WHERE EXISTS (SELECT 1 FROM flow_cube AS c WHERE c.source_actor_id = a.actor_id)
 ORDER BY a.name;

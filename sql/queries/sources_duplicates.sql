@@ -10,7 +10,8 @@ SELECT a.flow_id, b.dataset AS other_dataset, b.flow_id AS other_flow_id,
        a.amount_original::DOUBLE AS amount_original, a.currency
 FROM flow AS a
 JOIN flow AS b
-    ON b.dataset <> a.dataset
+    ON b.dataset <> a.dataset AND b.dataset <> $dataset   -- (the same: lets DuckDB skip the
+                                                          --  dataset's own flows early)
    AND b.amount_original = a.amount_original AND b.currency = a.currency
    AND b.flow_date IS NOT DISTINCT FROM a.flow_date AND b.year IS NOT DISTINCT FROM a.year
    AND coalesce(b.destination_actor_id, b.recipient_country_iso3, b.fund_id)
