@@ -83,17 +83,18 @@ def load_ecb_rates(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def convert_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Create temp table ``fx_result(_i, fx_rate, fx_date, fx_source, amount_usd, fx_flags)``.
+    """Pick rates for the temp view ``fx_input(_i, currency, flow_date, year, amount_original)``.
 
-    ``table`` is a fixed name of a table or view with ``_i, currency, flow_date, year,
-    amount_original`` (callers pass ``fx_input``; never user text).
+    Creates temp table ``fx_pick`` (one rate per distinct currency, flow_date and year: fx_rate,
+    fx_date, fx_source, fx_flags) and temp view ``fx_result(_i, fx_rate, fx_date, fx_source,
+    amount_usd, fx_flags)`` per row. ``table`` is a fixed name (callers pass ``fx_input``;
+    never user text).
     """
     if table != "fx_input":
         raise ValueError("convert_table reads the fx_input view")
-    con.execute(
-        warehouse.sql("loader/fx_convert"),
-        {"max_stale": MAX_STALE_DAYS, "min_days": MIN_DAYS_FOR_AVERAGE},
-    )
+    from pipelines.load_steps import run_script
+
+    run_script(con, "loader/fx_convert", max_stale=MAX_STALE_DAYS, min_days=MIN_DAYS_FOR_AVERAGE)
 
 
 def convert(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:

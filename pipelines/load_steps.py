@@ -1,10 +1,13 @@
 """The vectorised steps of one file's load, run inside DuckDB on temp tables.
 
-``process`` registers a parsed file's candidates (``cand``) and builds, in order: ``cv``
-(validation, ``pipelines.validate``), ``cres``/``new_actor``/``rfail`` (resolution,
-``pipelines.resolve``), ``row_reject`` (one reject per rejected row), the ``staged`` view (flow
-rows with legs and modality), ``fx_result`` (``pipelines.fx``) and ``src_map`` (source
-documents). ``sql/loader/write.sql`` then writes them; ``drop_temp`` frees them.
+``process`` registers a parsed file's candidates as the Arrow table ``cand`` (a pandas frame or an
+Arrow table; never copied into DuckDB) and builds, in order: the view ``cv`` (validation,
+``pipelines.validate``), ``cres`` (the one per-candidate table: cv's columns plus ids),
+``new_actor``/``rfail`` (resolution, ``pipelines.resolve``), ``row_reject`` (one reject per
+rejected row), the ``staged`` view (flow rows with legs and modality), ``fx_pick`` (one rate per
+currency and date, ``pipelines.fx``) and ``src_map`` (source documents). Every later step joins
+only small tables to ``cres``. ``sql/loader/write.sql`` then writes them; ``drop_temp`` frees
+them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import time
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipelines import fx, resolve, validate, warehouse
 from pipelines.candidates import CANDIDATE_COLUMNS, ParsedFile
@@ -39,21 +43,42 @@ class Timer:
         self.last = now
 
 
-def _register_candidates(con: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> None:
-    types = {c: t for c, t in CANDIDATE_COLUMNS.items() if c != "flags"}
-    frame = parsed.candidates.drop(columns=["flags"]).astype(types).reset_index(drop=True)
-    frame["_cid"] = np.arange(len(frame), dtype="int64")
-    con.register("cand", frame)
-    flags = parsed.candidates["flags"].reset_index(drop=True)
-    exploded = flags[flags.notna()].explode().dropna()
-    con.register(
-        "cand_flags_frame",
-        pd.DataFrame(
-            {"_cid": exploded.index.to_numpy(dtype="int64"), "flag": exploded.astype("str")}
-        ),
+def _arrow_type(dtype: str) -> pa.DataType:
+    return {"int64": pa.int64(), "float64": pa.float64(), "object": pa.list_(pa.string())}.get(
+        dtype, pa.string()
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE cand_flags AS SELECT * FROM cand_flags_frame")
-    con.unregister("cand_flags_frame")
+
+
+CANDIDATE_SCHEMA = pa.schema([(c, _arrow_type(t)) for c, t in CANDIDATE_COLUMNS.items()])
+
+
+def _flags_array(flags: pd.Series) -> pa.Array:
+    """A list<string> array from a column of flag lists (None, NaN or [] for no flags)."""
+    flags = flags.reset_index(drop=True)
+    exploded = flags[flags.notna()].explode().dropna()
+    counts = np.bincount(exploded.index.to_numpy(dtype="int64"), minlength=len(flags))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype("int32")
+    values = pa.array(exploded.astype("str").to_numpy(dtype=object), type=pa.string())
+    return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), values)
+
+
+def candidate_table(candidates: pd.DataFrame | pa.Table) -> pa.Table:
+    """The candidates (a pandas frame or an Arrow table) as an Arrow table of the contract's
+    columns and types, plus ``_cid`` (0, 1, ...: the key of every temp table of the load)."""
+    if isinstance(candidates, pa.Table):
+        table = candidates
+    else:
+        frame = candidates.reset_index(drop=True)
+        types = {c: t for c, t in CANDIDATE_COLUMNS.items() if c != "flags"}
+        plain = frame[list(types)].astype(types)
+        table = pa.Table.from_pandas(plain, preserve_index=False)
+        table = table.append_column("flags", _flags_array(frame["flags"]))
+    table = table.select(list(CANDIDATE_COLUMNS)).cast(CANDIDATE_SCHEMA)
+    return table.append_column("_cid", pa.array(np.arange(table.num_rows, dtype="int64")))
+
+
+def _register_candidates(con: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> None:
+    con.register("cand", candidate_table(parsed.candidates))
     rejects = parsed.rejects.astype("object").reset_index(drop=True)
     con.register("parser_rejects_frame", rejects)
     con.execute(warehouse.sql("loader/parser_rejects"))
@@ -64,14 +89,15 @@ def _register_candidates(con: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> 
     con.unregister("reason_text_frame")
 
 
-TEMP_TABLES = ["cv", "cres", "nm", "rfail", "fx_result", "cand_flags", "row_reject"]
-MEMORY_LIMIT = "600MB"  # DuckDB spills to disk beyond this; keeps a 1M-row load under 1.5 GB
+TEMP_TABLES = ["cres", "nm", "rfail", "fx_pick", "row_reject", "cv_date", "cv_dupe", "leg_rows"]
+TEMP_VIEWS = ["fx_input", "fx_rows", "fx_result", "staged", "cv"]
+MEMORY_LIMIT = "800MB"  # DuckDB spills to disk beyond this; keeps a 1M-row load under 1.5 GB
 
 
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
-    """Free the temp tables of the last file (names from the fixed list above)."""
-    con.execute("DROP VIEW IF EXISTS fx_input")
-    con.execute("DROP VIEW IF EXISTS staged")
+    """Free the temp tables of the last file (names from the fixed lists above)."""
+    for name in TEMP_VIEWS:
+        con.execute(f"DROP VIEW IF EXISTS {name}")  # noqa: S608 - fixed names
     for name in TEMP_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {name}")  # noqa: S608 - fixed names
     with contextlib.suppress(duckdb.Error):
@@ -79,7 +105,7 @@ def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def process(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, batch_id: str) -> None:
-    """Temp tables for one parsed file: cv, cres, new_actor, row_reject, staged, fx_result."""
+    """Temp tables for one parsed file: cv, cres, new_actor, row_reject, staged, fx_pick."""
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # noqa: S608 - a constant
     timer = Timer()
     _register_candidates(con, parsed)
@@ -96,7 +122,7 @@ def process(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, batch_id: str) -
     timer("stage")
     con.execute(
         "CREATE OR REPLACE TEMP VIEW fx_input AS SELECT v._cid AS _i, v.currency, v.flow_date, "
-        "v.year, v.amount AS amount_original FROM cv v ANTI JOIN row_reject r "
+        "v.year, v.amount AS amount_original FROM cres v ANTI JOIN row_reject r "
         "ON r.row_number = v.row_number"
     )
     fx.convert_table(con, "fx_input")

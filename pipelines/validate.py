@@ -1,9 +1,9 @@
 """Check loader candidates against the contract's vocabularies; parse dates and amounts.
 
-Everything runs in DuckDB over the temp table ``cand`` (one row per candidate, ``_cid`` key).
-``check(con, ...)`` creates temp table ``cv``: the parsed values (stage, currency, flow_date,
-year, amount) and, for a candidate that fails, the *first* failing check as ``reason_code``,
-``column_name`` and ``value``. Checks, in this order:
+Everything runs in DuckDB over ``cand`` (one row per candidate, ``_cid`` key; an Arrow table
+registered by ``pipelines.load_steps``). ``check(con, ...)`` creates temp view ``cv``: the
+parsed values (stage, currency, flow_date, year, amount) and, for a candidate that fails, the
+*first* failing check as ``reason_code``, ``column_name`` and ``value``. Checks, in this order:
 
 - ``missing_value``: date, stage, contributor (or an IATI contributor reference), amount,
   currency or source is empty.
@@ -94,17 +94,18 @@ def detect_decimal(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def check(con: duckdb.DuckDBPyConnection, decimal: str | None, template: bool) -> str | None:
-    """Create temp table ``cv`` from ``cand`` (see module docstring); return the separator."""
+    """Create temp view ``cv`` over ``cand`` (see module docstring); return the separator."""
+    from pipelines.load_steps import run_script
+
     known_currencies(con)
-    con.execute(
-        warehouse.sql("loader/validate"),
-        {
-            "decimal": decimal or "",
-            "stages": STAGES,
-            "modalities": MODALITIES,
-            "instruments": INSTRUMENTS,
-            "kinds": KINDS,
-            "template": template,
-        },
+    run_script(
+        con,
+        "loader/validate",
+        decimal=decimal or "",
+        stages=STAGES,
+        modalities=MODALITIES,
+        instruments=INSTRUMENTS,
+        kinds=KINDS,
+        template=template,
     )
     return decimal

@@ -5,13 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
-from pipelines.candidates import CANDIDATE_COLUMNS, UnusableFile
+from pipelines.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile
 from pipelines.sources import template
 
 BAD = Path(__file__).resolve().parent / "bad_template"
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+
+def frame(parsed: ParsedFile) -> pd.DataFrame:
+    return parsed.candidates.to_pandas()
 
 
 def test_the_sample_csv_and_xlsx_give_the_same_candidates():
@@ -19,10 +24,10 @@ def test_the_sample_csv_and_xlsx_give_the_same_candidates():
     xlsx = template.parse(SAMPLES / "template.xlsx")
     assert (csv.format, xlsx.format) == ("csv", "xlsx")
     assert csv.rows_read == xlsx.rows_read == 7
-    assert list(csv.candidates.columns) == list(CANDIDATE_COLUMNS)
+    assert csv.candidates.column_names == list(CANDIDATE_COLUMNS)  # an Arrow table
     keys = ["row_number", "leg_seq", "leg", "contributor", "fund", "recipient", "date_text"]
-    a = csv.candidates.sort_values(["row_number", "leg_seq"]).reset_index(drop=True)
-    b = xlsx.candidates.sort_values(["row_number", "leg_seq"]).reset_index(drop=True)
+    a = frame(csv).sort_values(["row_number", "leg_seq"]).reset_index(drop=True)
+    b = frame(xlsx).sort_values(["row_number", "leg_seq"]).reset_index(drop=True)
     assert a[keys].astype(str).values.tolist() == b[keys].astype(str).values.tolist()
     assert a["amount_text"].iloc[3] == "120000.50"
     assert b["amount_text"].iloc[3] == "120000.5"  # a number cell in the spreadsheet
@@ -30,7 +35,7 @@ def test_the_sample_csv_and_xlsx_give_the_same_candidates():
 
 def test_rows_through_a_fund_get_two_legs_and_others_one():
     parsed = template.parse(SAMPLES / "template.csv")
-    legs = parsed.candidates.sort_values(["row_number", "leg_seq"])
+    legs = frame(parsed).sort_values(["row_number", "leg_seq"])
     got = list(zip(legs["row_number"], legs["leg_seq"], legs["leg"], strict=True))
     assert got[:5] == [(1, 0, "in"), (2, 0, "in"), (2, 1, "out"), (3, 0, "in"), (3, 1, "out")]
     assert got[5:] == [(4, 0, "direct"), (5, 0, "direct"), (6, 0, "direct"), (7, 0, "direct")]
@@ -48,7 +53,7 @@ def test_header_names_are_case_insensitive_in_any_order_and_blank_rows_are_skipp
     )
     parsed = template.parse(path)
     assert parsed.rows_read == 2
-    ordered = parsed.candidates.sort_values("row_number")
+    ordered = frame(parsed).sort_values("row_number")
     assert ordered["row_number"].tolist() == [1, 3]
     assert ordered["amount_text"].tolist() == ["10", "11"]
     assert parsed.notes == ["ignored unknown column(s): extra"]
@@ -61,7 +66,7 @@ def test_formulas_in_xlsx_are_read_as_their_text(tmp_path):
     path = tmp_path / "formula.xlsx"
     book.save(path)
     parsed = template.parse(path)
-    row = parsed.candidates.iloc[0]
+    row = frame(parsed).iloc[0]
     assert (row["contributor"], row["amount_text"], row["source"]) == (
         "=1+1",
         "=2*5",

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from pipelines import validate, warehouse
 from pipelines.candidates import CANDIDATE_COLUMNS
+from pipelines.load_steps import candidate_table
 
 GOOD = {
     "date_text": "2024-01-31",
@@ -20,19 +22,19 @@ GOOD = {
 }
 
 
-def candidates(*rows: dict) -> pd.DataFrame:
+def candidates(*rows: dict) -> pa.Table:
+    """Candidates as the loader registers them (``cand``: Arrow, contract columns plus _cid)."""
     frame = pd.DataFrame([{**GOOD, **r} for r in rows])
     for column in CANDIDATE_COLUMNS:
         if column not in frame:
             frame[column] = None
     frame["row_number"] = range(1, len(frame) + 1)
     frame["leg_seq"] = 0
-    frame["_cid"] = range(len(frame))
-    types = {c: t for c, t in CANDIDATE_COLUMNS.items() if c != "flags"}
-    return frame.drop(columns=["flags"]).astype(types)
+    frame["leg"] = "direct"
+    return candidate_table(frame)
 
 
-def run(live: Path, frame: pd.DataFrame, decimal: str | None = "auto") -> pd.DataFrame:
+def run(live: Path, frame: pa.Table, decimal: str | None = "auto") -> pd.DataFrame:
     con = warehouse.connect_plain(live)
     try:
         con.register("cand", frame)

@@ -76,7 +76,7 @@ def test_a_failure_inside_publish_leaves_the_live_version_byte_identical(
 
 
 def test_a_failing_check_refuses_the_publication(empty_warehouse: Path, monkeypatch) -> None:
-    monkeypatch.setattr(warehouse, "run_checks", lambda con: ["flow_keys: 1 row(s)"])
+    monkeypatch.setattr(warehouse, "run_checks", lambda con, batches=None: ["flow_keys: 1 row(s)"])
     before = _sha(empty_warehouse)
     with pytest.raises(warehouse.WarehouseError, match="flow_keys"):
         _add_dataset(empty_warehouse, "a")
@@ -173,3 +173,81 @@ def test_query_binds_only_declared_parameters_and_requires_them(empty_warehouse:
         "dataset", "is_illustrative", "flows", "batches", "first_year", "last_year",
     ]  # fmt: skip
     con.close()
+
+
+def _reference_warehouse(tmp_path: Path) -> Path:
+    live = tmp_path / "warehouse.duckdb"
+    minimal = Path(__file__).resolve().parent / "bad_template" / "minimal_reference.sql"
+    with warehouse.publish(live, fresh=True) as pub:
+        pub.con.execute(minimal.read_text(encoding="utf-8"))
+    return live
+
+
+def _corrupt_one_flow(live: Path) -> None:
+    """Make a published flow break flow_money behind the checks' back (a direct write)."""
+    con = warehouse.connect_plain(live, read_only=False)
+    try:
+        con.execute(
+            "UPDATE flow SET currency = 'usd' WHERE flow_id = (SELECT min(flow_id) FROM flow)"
+        )
+    finally:
+        con.close()
+
+
+def _template_file(tmp_path: Path, name: str, amount: int) -> Path:
+    path = tmp_path / name
+    path.write_text(
+        f"date,stage,contributor,amount,currency,source\n2024-01-02,paid,India,{amount},USD,doc\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_load_checks_only_its_own_flows_and_a_deletion_checks_every_flow(tmp_path: Path) -> None:
+    from pipelines import batches, load
+
+    live = _reference_warehouse(tmp_path)
+    (first,) = load.load_files(live, [_template_file(tmp_path, "a.csv", 10)], dataset="main")
+    assert first.status == "loaded"
+    _corrupt_one_flow(live)
+    # only inserts since a checked version: the old (corrupted) flow is not looked at again
+    (second,) = load.load_files(live, [_template_file(tmp_path, "b.csv", 20)], dataset="main")
+    assert second.status == "loaded"
+    # a deletion can orphan old flows: the whole table is checked, and the corruption is found
+    with pytest.raises(warehouse.WarehouseError, match="flow_money: 1 row"):
+        batches.delete_batch(live, second.batch_id)
+
+
+def test_check_scope_falls_back_to_every_flow_unless_the_body_only_inserted_batches(
+    empty_warehouse: Path,
+) -> None:
+    con = warehouse.connect_plain(empty_warehouse, read_only=False)
+    try:
+        con.execute("INSERT INTO dataset VALUES ('main', false, false, 'test')")
+        insert_flow = (
+            "INSERT INTO flow (flow_id, dataset, batch_id, stage, leg, amount_original, "
+            "currency, is_illustrative) VALUES ($b || '-1', 'main', $b, 'paid', 'direct', 1, "
+            "$c, false)"
+        )
+        con.execute(insert_flow, {"b": "b0", "c": "USD"})  # in the version the body starts from
+        start = warehouse._counts(con)
+        assert warehouse._check_scope(con, start) is None  # nothing recorded: every flow
+        con.execute("CREATE TEMP TABLE publication_write (batch_id VARCHAR, op VARCHAR)")
+        for batch in ("b1", "b2"):
+            con.execute("INSERT INTO publication_write VALUES ($b, 'insert')", {"b": batch})
+            con.execute(insert_flow, {"b": batch, "c": "usd"})
+        assert warehouse._check_scope(con, start) == ["b1", "b2"]
+        failing = warehouse.run_checks(con, ["b2"])
+        assert [f.split(":")[0] for f in failing] == ["flow_money", "flow_references"]
+        assert "b2-1" in failing[0]
+        assert "b1-1" not in " ".join(failing)
+        assert "b0-1" in warehouse.run_checks(con, None)[1]  # its batch is missing too
+        assert "flow_money: 3 row(s)" in warehouse.run_checks(con, None)[0]  # b0, b1 and b2
+        con.execute("DELETE FROM flow WHERE flow_id = 'b1-1'")  # a new flow: still only inserts
+        assert warehouse._check_scope(con, start) == ["b1", "b2"]
+        con.execute("DELETE FROM flow WHERE flow_id = 'b0-1'")  # an old flow: counts do not add up
+        assert warehouse._check_scope(con, start) is None
+        con.execute("INSERT INTO publication_write VALUES ('b0', 'delete')")
+        assert warehouse._check_scope(con, start) is None
+    finally:
+        con.close()

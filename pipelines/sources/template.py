@@ -20,18 +20,21 @@ the fund itself (then the row is a plain out-leg).
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines import warehouse
-from pipelines.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile
+from pipelines.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile, empty_rejects
 
 TEMPLATE_COLUMNS = [
     "date", "stage", "contributor", "contributor_kind", "contributor_country", "fund",
@@ -68,18 +71,46 @@ def _check_header(names: list[str], path: Path) -> list[str]:
     return [f"ignored unknown column(s): {', '.join(extra)}"] if extra else []
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+HEAD_BYTES = 1 << 16
+CHUNK_BYTES = 1 << 20
+BOM = b"\xef\xbb\xbf"
+
+
+def _chunks(path: Path, start: int = 0) -> Iterator[bytes]:
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        yield from iter(lambda: handle.read(CHUNK_BYTES), b"")
+
+
+def _is_utf8(path: Path) -> bool:
+    """Whether the whole file is valid UTF-8 (read in chunks, nothing kept)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return raw.decode("utf-8"), "utf-8"
+        for chunk in _chunks(path):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252"
+        return False
+    return True
+
+
+def _has_byte_outside(path: Path, start: int, pattern: re.Pattern[bytes]) -> bool:
+    return any(pattern.search(chunk) for chunk in _chunks(path, start))
+
+
+def _head_text(path: Path, encoding: str) -> str:
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if head.startswith(BOM):
+        head = head[len(BOM) :]
+    if encoding == "utf-8":  # a character cut at the end of the head is left out
+        return codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    return head.decode("cp1252", errors="replace")
 
 
 def _find_header_csv(text: str, path: Path) -> tuple[int, str, list[str]]:
     """(lines to skip, delimiter, header names) from the first lines of the text."""
-    lines = text[:65536].splitlines()[:HEADER_SCAN]
+    lines = text.splitlines()[:HEADER_SCAN]
     best = (0, -1, ",")
     for index, line in enumerate(lines):
         for delim in DELIMITERS:
@@ -96,30 +127,34 @@ def _find_header_csv(text: str, path: Path) -> tuple[int, str, list[str]]:
 
 
 def _read_csv(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
-    raw = path.read_bytes()
-    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+    if not _has_byte_outside(path, 0, re.compile(rb"[^ \t\r\n\xef\xbb\xbf]")):
         raise UnusableFile(f"{path.name}: the file is empty")
-    text, encoding = _decode(raw)
-    skip, delim, names = _find_header_csv(text, path)
+    encoding = "utf-8" if _is_utf8(path) else "cp1252"
+    head = _head_text(path, encoding)
+    skip, delim, names = _find_header_csv(head, path)
     notes = _check_header(names, path)
-    header_end = re.match(rf"(?:[^\r\n]*(?:\r\n|\r|\n)){{{skip + 1}}}", text)
-    if header_end is None or not text[header_end.end() :].strip(" \t\r\n,;"):
+    header_end = re.match(rf"(?:[^\r\n]*(?:\r\n|\r|\n)){{{skip + 1}}}", head)
+    # data after the header: any byte other than blanks and separators (ASCII in both encodings)
+    offset = len(head[: header_end.end()].encode(encoding)) if header_end else None
+    if offset is not None and _has_bom(path):
+        offset += len(BOM)
+    if offset is None or not _has_byte_outside(path, offset, re.compile(rb"[^ \t\r\n,;]")):
         raise UnusableFile(f"{path.name}: no data rows under the header")
     if encoding != "utf-8":
         notes.append("read as Windows-1252 (not valid UTF-8)")
     if skip:
         notes.append(f"skipped {skip} line(s) above the header")
-    source = tmp = None
-    if encoding != "utf-8" or raw.startswith(b"\xef\xbb\xbf"):
+    tmp = None
+    if encoding != "utf-8":  # DuckDB reads UTF-8: a Windows-1252 file is converted first
         with tempfile.NamedTemporaryFile(
             "w", suffix=".csv", encoding="utf-8", delete=False
         ) as handle:
-            handle.write(text)
-        source = tmp = Path(handle.name)
+            handle.write(path.read_bytes().decode("cp1252", errors="replace"))
+        tmp = Path(handle.name)
     cols = {f"c{i}": "VARCHAR" for i in range(len(names))}
     try:
         rel = con.read_csv(
-            str(source or path), delimiter=delim, header=False, skiprows=skip + 1, quotechar='"',
+            str(tmp or path), delimiter=delim, header=False, skiprows=skip + 1, quotechar='"',
             escapechar='"', columns=cols, null_padding=True, strict_mode=False,
         )  # fmt: skip
         table = rel.to_arrow_table()
@@ -131,6 +166,11 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], li
         if tmp is not None:
             tmp.unlink(missing_ok=True)
     return names, notes
+
+
+def _has_bom(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(len(BOM)) == BOM
 
 
 def _row_numbers(count: int) -> pa.Array:
@@ -191,6 +231,7 @@ def parse(path: Path) -> ParsedFile:
     with open(path, "rb") as handle:
         is_xlsx = handle.read(4) == XLSX_MAGIC
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     try:
         reader = _read_xlsx if is_xlsx else _read_csv
         names, notes = reader(path, con)
@@ -204,25 +245,19 @@ def parse(path: Path) -> ParsedFile:
             + ", ".join(exprs)
             + " FROM template_cells"
         )
-        candidates = (
-            con.sql(warehouse.sql("loader/template_candidates"), params={"file": path.name})
-            .to_arrow_table()
-            .to_pandas()
-        )
-        rows_read = int(con.execute(warehouse.sql("loader/template_count")).fetchone()[0])
+        candidates = con.sql(
+            warehouse.sql("loader/template_candidates"), params={"file": path.name}
+        ).to_arrow_table()
     finally:
         con.close()
+    # every kept row has its leg 0 (fully blank rows are dropped and not counted)
+    rows_read = int(pc.sum(pc.equal(candidates["leg_seq"], 0)).as_py() or 0)
     if rows_read == 0:
         raise UnusableFile(f"{path.name}: no data rows under the header")
-    for column, dtype in CANDIDATE_COLUMNS.items():
-        if column not in candidates:
-            candidates[column] = pd.Series(None, index=candidates.index, dtype=dtype)
-    from pipelines.candidates import empty_rejects
-
     return ParsedFile(
         path=path,
         format="xlsx" if is_xlsx else "csv",
-        candidates=candidates[list(CANDIDATE_COLUMNS)],
+        candidates=candidates.select(list(CANDIDATE_COLUMNS)),
         rejects=empty_rejects(),
         rows_read=rows_read,
         notes=notes,

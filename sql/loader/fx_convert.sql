@@ -1,17 +1,19 @@
--- Convert every row of the temp view fx_input(_i, currency, flow_date, year, amount_original)
--- into fx_result(_i, fx_rate, fx_date, fx_source, amount_usd, fx_flags). Precedence and rules:
--- pipelines/fx.py docstring. $max_stale: days an ECB rate may lag; $min_days: daily rates a
--- year needs for its average.
-CREATE OR REPLACE TEMP TABLE fx_result AS
-WITH rows_in AS (
-    SELECT _i, upper(trim(currency)) AS currency, flow_date,
-           coalesce(year, year(flow_date)) AS year, amount_original
-    FROM fx_input
-),
--- rates are picked once per distinct (currency, date, year), then joined back to the rows
-inp AS (
+-- Pick the rate of every distinct (currency, flow_date, year) of the temp view
+-- fx_input(_i, currency, flow_date, year, amount_original): temp table fx_pick(currency,
+-- flow_date, year, fx_rate, fx_date, fx_source, fx_flags), and the temp view
+-- fx_result(_i, fx_rate, fx_date, fx_source, amount_usd, fx_flags) per row. Precedence and
+-- rules: pipelines/fx.py docstring. $max_stale: days an ECB rate may lag; $min_days: daily
+-- rates a year needs for its average. Keys: currency upper-cased and trimmed, year defaulting
+-- to the year of flow_date (the loader's rows already are so and join fx_pick directly).
+CREATE OR REPLACE TEMP VIEW fx_rows AS
+SELECT _i, upper(trim(currency)) AS currency, flow_date,
+       coalesce(year, year(flow_date)) AS year, amount_original
+FROM fx_input;
+
+CREATE OR REPLACE TEMP TABLE fx_pick AS
+WITH inp AS (
     SELECT row_number() OVER () AS _i, currency, flow_date, year
-    FROM (SELECT DISTINCT currency, flow_date, year FROM rows_in)
+    FROM (SELECT DISTINCT currency, flow_date, year FROM fx_rows)
 ),
 user_dated AS (
     SELECT currency, rate_date, usd_per_unit, source
@@ -117,10 +119,15 @@ chosen AS (
         END AS fx_flags
     FROM picked
 )
-SELECT r._i, c.fx_rate, c.fx_date, c.fx_source,
-       TRY_CAST(round(CAST(r.amount_original AS DOUBLE) * c.fx_rate, 2) AS DECIMAL(18, 2)) AS amount_usd,
+SELECT k.currency, k.flow_date, k.year, c.fx_rate, c.fx_date, c.fx_source,
        CAST(c.fx_flags AS VARCHAR[]) AS fx_flags
-FROM rows_in r
-JOIN inp k ON k.currency IS NOT DISTINCT FROM r.currency
-    AND k.flow_date IS NOT DISTINCT FROM r.flow_date AND k.year IS NOT DISTINCT FROM r.year
-JOIN chosen c ON c._i = k._i;
+FROM inp k JOIN chosen c ON c._i = k._i;
+
+-- amount_usd: the same expression as sql/loader/write.sql
+CREATE OR REPLACE TEMP VIEW fx_result AS
+SELECT r._i, x.fx_rate, x.fx_date, x.fx_source,
+       TRY_CAST(round(CAST(r.amount_original AS DOUBLE) * x.fx_rate, 2) AS DECIMAL(18, 2)) AS amount_usd,
+       x.fx_flags
+FROM fx_rows r
+JOIN fx_pick x ON x.currency IS NOT DISTINCT FROM r.currency
+    AND x.flow_date IS NOT DISTINCT FROM r.flow_date AND x.year IS NOT DISTINCT FROM r.year;

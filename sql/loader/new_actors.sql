@@ -2,14 +2,14 @@
 -- (first kind and country the file gives for the name; kind NULL -> rows rejected later)
 CREATE OR REPLACE TEMP TABLE new_actor AS
 WITH named AS (
-    SELECT r.contributor_norm AS norm, r.contributor_raw AS raw, v.ck AS kind,
-           r.contributor_iso3 AS iso3, r.contributor_ref AS ref, r.row_number
-    FROM cres r JOIN cv v USING (_cid)
-    WHERE r.contributor_id IS NULL AND r.contributor_norm IS NOT NULL AND v.reason_code IS NULL
+    SELECT contributor_norm AS norm, contributor_raw AS raw, ck AS kind,
+           contributor_iso3 AS iso3, contributor_ref AS ref, row_number
+    FROM cres
+    WHERE contributor_id IS NULL AND contributor_norm IS NOT NULL AND reason_code IS NULL
     UNION ALL
-    SELECT r.recipient_norm, r.recipient_raw, v.rk, r.recipient_iso3, r.recipient_ref, r.row_number
-    FROM cres r JOIN cv v USING (_cid)
-    WHERE r.recipient_id IS NULL AND r.recipient_norm IS NOT NULL AND v.reason_code IS NULL
+    SELECT recipient_norm, recipient_raw, rk, recipient_iso3, recipient_ref, row_number
+    FROM cres
+    WHERE recipient_id IS NULL AND recipient_norm IS NOT NULL AND reason_code IS NULL
 )
 SELECT norm,
     'a_' || substr(md5($batch || ':' || norm), 1, 16) AS actor_id,

@@ -12,8 +12,9 @@ LEFT JOIN fund_key fk ON fk.key = n.norm
 LEFT JOIN country_key ck ON ck.key = n.norm
 LEFT JOIN actor_ref ar ON ar.ref = trim(n.raw);
 
+-- cres: every column of the validation view cv plus the ids (the one per-candidate table).
 CREATE OR REPLACE TEMP TABLE cres AS
-SELECT c._cid, c.row_number, c.leg_seq, c.leg,
+SELECT c.*,
     coalesce(ncr.ref_actor_id, nc.actor_id) AS contributor_id,
     coalesce(nc.norm, ncr.norm) AS contributor_norm,
     coalesce(c.contributor, c.contributor_ref) AS contributor_raw,
@@ -22,12 +23,10 @@ SELECT c._cid, c.row_number, c.leg_seq, c.leg,
     coalesce(c.recipient, c.recipient_ref) AS recipient_raw,
     nf.fund_id, nf.fund_actor_id,
     ncc.iso3 AS contributor_iso3, nrc.iso3 AS recipient_iso3,
-    c.contributor_ref, c.recipient_ref,
     c.fund IS NOT NULL AND nf.fund_id IS NULL AS bad_fund,
     c.contributor_country IS NOT NULL AND ncc.iso3 IS NULL AS bad_ccountry,
-    c.recipient_country IS NOT NULL AND nrc.iso3 IS NULL AS bad_rcountry,
-    c.contributor_country, c.recipient_country, c.fund
-FROM cand c
+    c.recipient_country IS NOT NULL AND nrc.iso3 IS NULL AS bad_rcountry
+FROM cv c
 LEFT JOIN nm nc ON nc.raw = c.contributor
 LEFT JOIN nm ncr ON ncr.raw = c.contributor_ref
 LEFT JOIN nm nr ON nr.raw = c.recipient
@@ -35,3 +34,8 @@ LEFT JOIN nm nrr ON nrr.raw = c.recipient_ref
 LEFT JOIN nm nf ON nf.raw = c.fund
 LEFT JOIN nm ncc ON ncc.raw = c.contributor_country
 LEFT JOIN nm nrc ON nrc.raw = c.recipient_country;
+
+-- the rows with an in- or out-leg (rows through a fund): which legs they have
+CREATE OR REPLACE TEMP TABLE leg_rows AS
+SELECT row_number, bool_or(leg = 'out') AS has_out, bool_or(leg = 'in') AS has_in
+FROM cres WHERE leg IN ('in', 'out') GROUP BY row_number;

@@ -1,10 +1,7 @@
 -- resolution failures per candidate (temp rfail: reason_code, column_name, value), checked
 -- after the validation failures of cv
 CREATE OR REPLACE TEMP TABLE rfail AS
-WITH legs AS (
-    SELECT row_number, bool_or(leg = 'out') AS has_out FROM cres GROUP BY row_number
-),
-f AS (
+WITH f AS (
     SELECT r.*,
         CASE
             WHEN r.bad_ccountry THEN 'unknown_country:contributor_country'
@@ -12,15 +9,16 @@ f AS (
             WHEN r.bad_fund THEN 'unknown_fund:fund'
             WHEN nc.actor_id IS NOT NULL AND nc.kind IS NULL THEN 'missing_kind:contributor_kind'
             WHEN nr.actor_id IS NOT NULL AND nr.kind IS NULL THEN 'missing_kind:recipient_kind'
-            WHEN r.leg = 'in' AND NOT l.has_out AND r.fund_actor_id = r.contributor_id
+            WHEN r.leg = 'in' AND NOT coalesce(l.has_out, false)
+                AND r.fund_actor_id = r.contributor_id
                 THEN 'fund_to_itself:fund'
         END AS fail
     FROM cres r
-    JOIN legs l USING (row_number)
+    LEFT JOIN leg_rows l ON r.leg = 'in' AND l.row_number = r.row_number
     LEFT JOIN new_actor nc ON nc.actor_id = r.contributor_id
     LEFT JOIN new_actor nr ON nr.actor_id = r.recipient_id
 )
-SELECT _cid, row_number, leg_seq,
+SELECT _cid, row_number, leg_seq, locator,
     split_part(fail, ':', 1) AS reason_code,
     split_part(fail, ':', 2) AS column_name,
     CASE split_part(fail, ':', 2)

@@ -3,14 +3,14 @@
 -- rejected as a whole.
 CREATE OR REPLACE TEMP TABLE row_reject AS
 WITH f AS (
-    SELECT _cid, row_number, leg_seq, 0 AS pri, reason_code, column_name, value
-    FROM cv WHERE reason_code IS NOT NULL
+    SELECT row_number, leg_seq, locator, 0 AS pri, reason_code, column_name, value
+    FROM cres WHERE reason_code IS NOT NULL
     UNION ALL
-    SELECT _cid, row_number, leg_seq, 1 AS pri, reason_code, column_name, value FROM rfail
+    SELECT row_number, leg_seq, locator, 1 AS pri, reason_code, column_name, value FROM rfail
 ),
 firsts AS (
-    SELECT f.row_number, c.locator, f.column_name, f.value, f.reason_code, t.reason
-    FROM f JOIN cand c USING (_cid)
+    SELECT f.row_number, f.locator, f.column_name, f.value, f.reason_code, t.reason
+    FROM f
     LEFT JOIN reason_text t ON t.code = f.reason_code
     QUALIFY row_number() OVER (PARTITION BY f.row_number ORDER BY f.pri, f.leg_seq) = 1
 )

@@ -2,7 +2,7 @@
 -- document has as id, symbol, URL or title gets a new document of this batch. $batch.
 CREATE OR REPLACE TEMP TABLE src_map AS
 WITH s AS (
-    SELECT DISTINCT trim(c.source) AS source FROM cand c
+    SELECT DISTINCT trim(c.source) AS source FROM cres c
     ANTI JOIN row_reject r ON r.row_number = c.row_number
     WHERE c.source IS NOT NULL
 ),

@@ -1,23 +1,17 @@
--- accepted candidates as flow rows (temp view staged, computed once by the flow insert).
+-- accepted candidates as flow rows (temp view staged over cres, computed once by the flow
+-- insert).
 -- The in-leg of a row whose contributor is the fund itself is dropped (the row is an out-leg).
 CREATE OR REPLACE TEMP VIEW staged AS
-WITH legs AS (
-    SELECT row_number, bool_or(leg = 'out') AS has_out, bool_or(leg = 'in') AS has_in
-    FROM cres GROUP BY row_number
-),
-kept AS (
-    SELECT c.*, v.stage AS stage_v, v.currency AS currency_v, v.flow_date, v.year, v.year_only,
-        v.amount, v.modality AS modality_v, v.instrument AS instrument_v,
-        r.contributor_id, r.recipient_id, r.fund_id, r.fund_actor_id, r.contributor_iso3,
-        r.recipient_iso3, l.has_out,
-        l.has_in AND NOT (l.has_out AND coalesce(r.contributor_id = r.fund_actor_id, false)) AS has_in
-    FROM cand c
-    JOIN cv v USING (_cid)
-    JOIN cres r USING (_cid)
-    JOIN legs l ON l.row_number = c.row_number
-    ANTI JOIN row_reject rj ON rj.row_number = c.row_number
-    WHERE true
-      AND NOT (c.leg = 'in' AND l.has_out AND coalesce(r.contributor_id = r.fund_actor_id, false))
+WITH kept AS (
+    SELECT r.*, coalesce(l.has_out, false) AS has_out,
+        coalesce(l.has_in, false)
+            AND NOT (coalesce(l.has_out, false) AND coalesce(r.contributor_id = r.fund_actor_id, false))
+            AS has_in
+    FROM cres r
+    LEFT JOIN leg_rows l ON l.row_number = r.row_number
+    ANTI JOIN row_reject rj ON rj.row_number = r.row_number
+    WHERE NOT (r.leg = 'in' AND coalesce(l.has_out, false)
+               AND coalesce(r.contributor_id = r.fund_actor_id, false))
 ),
 actors AS (
     SELECT actor_id, kind, country_iso3 FROM actor
@@ -45,8 +39,8 @@ flagged AS (
 )
 SELECT
     _cid,
-    stage_v AS stage, leg,
-    coalesce(modality_v, CASE
+    stage, leg,
+    coalesce(modality, CASE
         WHEN c_kind = 'multilateral' THEN 'multilateral'
         WHEN c_kind IN ('company', 'foundation', 'individual')
              AND r_kind IN ('local_government', 'city_network', 'community') THEN 'local_private'
@@ -57,7 +51,7 @@ SELECT
         WHEN c_dac AND r_iso3 IS NOT NULL AND NOT coalesce(r_dac, false) THEN 'north_south'
         WHEN c_kind = 'fund' AND r_g77 THEN 'south_south'
     END) AS modality,
-    instrument_v AS instrument,
+    instrument,
     CASE WHEN leg = 'out' THEN coalesce(fund_actor_id, contributor_id) ELSE contributor_id END
         AS source_actor_id,
     CASE WHEN leg = 'in' THEN coalesce(fund_actor_id, recipient_id) ELSE recipient_id END
@@ -67,9 +61,9 @@ SELECT
     recipient_region, recipient_region_vocab,
     flow_date, year, year_only,
     amount AS amount_original,  -- a split candidate carries its own share of the amount
-    currency_v AS currency,
+    currency,
     description, source, coalesce(source_locator, locator) AS source_locator,
     leg = 'out' AND has_in AND has_out AS has_parent,  -- the in-leg (leg_seq 0) of the row
     transaction_type, flow_type, finance_type, aid_type, sector, iati_activity_id, split_share,
-    row_number, leg_seq, flow_key
+    row_number, leg_seq, flow_key, flags AS parser_flags
 FROM flagged;

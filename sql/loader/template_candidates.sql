@@ -1,6 +1,8 @@
 -- Template rows (view template_raw: _row + the 15 template columns, empty -> NULL) to loader
 -- candidates: direct / in / in+out legs (design.md §5). $file: the file name for locators.
 -- Fully blank rows are dropped (row numbers keep counting them, so they match the file).
+-- Each kept row is read once: joined to leg 0 and, through a fund to a recipient, leg 1 (a CTE
+-- used twice would be materialised whole).
 WITH kept AS (
     SELECT *, _row AS rn
     FROM template_raw
@@ -9,9 +11,10 @@ WITH kept AS (
                    currency, description, source) IS NOT NULL
 ),
 legs AS (
-    SELECT *, 0 AS leg_seq, CASE WHEN fund IS NULL THEN 'direct' ELSE 'in' END AS leg FROM kept
-    UNION ALL
-    SELECT *, 1 AS leg_seq, 'out' AS leg FROM kept WHERE fund IS NOT NULL AND recipient IS NOT NULL
+    SELECT kept.*, s.leg_seq,
+        CASE WHEN s.leg_seq = 1 THEN 'out' WHEN fund IS NULL THEN 'direct' ELSE 'in' END AS leg
+    FROM kept JOIN (VALUES (0), (1)) s(leg_seq)
+      ON s.leg_seq = 0 OR (fund IS NOT NULL AND recipient IS NOT NULL)
 )
 SELECT
     CAST(rn AS BIGINT) AS row_number,
@@ -32,5 +35,7 @@ SELECT
     CAST(NULL AS VARCHAR) AS aid_type,
     CAST(NULL AS VARCHAR) AS sector,
     CAST(NULL AS VARCHAR) AS iati_activity_id,
-    1.0::DOUBLE AS split_share
+    1.0::DOUBLE AS split_share,
+    CAST(NULL AS VARCHAR) AS flow_key,
+    CAST(NULL AS VARCHAR[]) AS flags
 FROM legs;
