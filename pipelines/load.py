@@ -35,7 +35,9 @@ from pipelines.load_steps import (
 )
 from pipelines.sources import iati_load
 from pipelines.sources.iati import IatiStream, conflict_message
+from pipelines.sources.iati_xml import may_have_transactions
 
+PRELOAD_BYTES = 16 << 20  # smaller IATI files are read whole before the publication starts
 DATASET_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 Progress = Callable[[str], None]
 
@@ -102,8 +104,12 @@ def open_any(path: Path, dataset: str, progress: Progress | None = None) -> Pars
     path = Path(path)
     if path.is_file() and _is_xml(path):
         prefix = f"iati:{dataset}:"  # flow ids: iati:<dataset>:<iati-identifier>#<n>#<split>
-        return IatiStream(path, _reading(path, progress), key_prefix=prefix)
-    return parse_any(path, progress)
+        stream = IatiStream(path, _reading(path, progress), key_prefix=prefix)
+        if path.stat().st_size < PRELOAD_BYTES:
+            stream.preload()  # malformed XML is refused before any publication starts
+        if stream.preloaded or may_have_transactions(path):
+            return stream
+    return parse_any(path, progress)  # (an XML file without transactions: reports why)
 
 
 def new_batch_id(dataset: str, sha: str) -> str:
@@ -129,6 +135,12 @@ def _nothing_to_load(name: str, unit: str, notes: list[str]) -> str:
     return f"{name}: no {unit} to load" + (f" ({'; '.join(notes)})" if notes else "")
 
 
+def _read_nothing(source: ParsedFile | IatiStream) -> bool:
+    if isinstance(source, IatiStream):
+        return source.preloaded is not None and source.rows_read == 0
+    return source.rows_read == 0
+
+
 def _open_all(paths: list[Path], dataset: str, progress: Progress | None) -> list[list]:
     """[report, source, sha] per file: source is a parsed template file, an IATI stream (read
     while it is written), or None (unusable file, refused report)."""
@@ -146,8 +158,8 @@ def _open_all(paths: list[Path], dataset: str, progress: Progress | None) -> lis
             report.message = _one_line(exc)
             out.append([report, None, ""])
             continue
-        if isinstance(source, ParsedFile) and source.rows_read == 0:
-            unit = "transactions" if source.format == "iati" else "rows"
+        if _read_nothing(source):
+            unit = "rows" if getattr(source, "format", "iati") != "iati" else "transactions"
             report.message = _nothing_to_load(path.name, unit, source.notes)
             out.append([report, None, ""])
             continue

@@ -368,10 +368,12 @@ def test_a_batch_left_with_nothing_after_replace_is_deleted(built_copy, rules_re
 
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chunks of about 2 candidate rows: rules.xml streams in 3 chunks (one per activity)."""
+    """Chunks of about 2 candidate rows: rules.xml streams in 3 chunks (one per activity),
+    each written before the next is read (small files are otherwise read whole first)."""
     from pipelines.sources import iati
 
     monkeypatch.setattr(iati, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(load, "PRELOAD_BYTES", 0)
 
 
 def test_a_file_streamed_in_many_chunks_loads_exactly_as_in_one(
@@ -446,3 +448,18 @@ def test_the_report_keeps_a_capped_list_of_rejects_and_rejected_row_keeps_all(
     stored = fetch(built_copy, "SELECT count(*) FROM rejected_row WHERE batch_id = $b",
                    b=report.batch_id)  # fmt: skip
     assert stored == [(12,)]
+
+
+def test_a_large_file_without_transactions_is_refused_before_any_publication(
+    built_copy, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(load, "PRELOAD_BYTES", 0)  # treated as a file too large to read first
+    empty = tmp_path / "no-transactions.xml"
+    text = (FIXTURES / "rules.xml").read_text(encoding="utf-8")
+    head, _sep, rest = text.partition("  <transaction>")
+    empty.write_text(head + "</iati-activity></iati-activities>\n", encoding="utf-8")
+    before = table_checksums(built_copy)
+    (report,) = load.load_files(built_copy, [empty], dataset="iati_test")
+    assert report.status == "refused"
+    assert "no transactions to load" in report.message
+    assert table_checksums(built_copy) == before

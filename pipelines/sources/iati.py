@@ -32,6 +32,7 @@ from pipelines.sources.iati_xml import activities, sniff
 Progress = Callable[[int, int], None]
 MAX_NAMED_CONFLICTS = 20
 CHUNK_ROWS = 20_000
+PIECE_ROWS = 2_000  # row tuples become Arrow-backed columns every so many rows (memory)
 
 
 @dataclass
@@ -50,6 +51,8 @@ class _Collector:
         self.source = source
         self.key_prefix = key_prefix
         self.rows: list[tuple] = []
+        self.pieces: list[pd.DataFrame] = []
+        self.pending = 0  # candidate rows in pieces and rows
         self.rejects: list[tuple] = []
         self.ids: list[str] = []
         self.row_number = 0
@@ -77,6 +80,7 @@ class _Collector:
             self.ids.append(a.iati_id)
         key = a.iati_id or f"activity-{index}"
         add, source, prefix = self.rows.append, self.source, self.key_prefix
+        before = len(self.rows)
         for pos, t in enumerate(a.transactions, start=1):
             self.row_number += 1
             locator = f"{key}#{pos}"
@@ -88,6 +92,10 @@ class _Collector:
                 self._reject(locator, a, pos, bad.column, bad.value, bad.code, bad.reason)
                 continue
             emit(add, self.row_number, locator, prefix + locator, source, t, a, checked)
+        self.pending += len(self.rows) - before
+        if len(self.rows) >= PIECE_ROWS:
+            self.pieces.append(chunk_frame(self.rows))
+            self.rows = []
 
     def take(self) -> IatiChunk:
         rejects = (
@@ -95,8 +103,10 @@ class _Collector:
             if self.rejects
             else empty_rejects()
         )
-        chunk = IatiChunk(chunk_frame(self.rows), rejects, self.ids)
-        self.rows, self.rejects, self.ids = [], [], []
+        if self.rows or not self.pieces:
+            self.pieces.append(chunk_frame(self.rows))
+        chunk = IatiChunk(concat(self.pieces), rejects, self.ids)
+        self.rows, self.pieces, self.pending, self.rejects, self.ids = [], [], 0, [], []
         return chunk
 
 
@@ -159,14 +169,26 @@ class IatiStream:
         self.progress = progress
         self.chunk_rows = chunk_rows or CHUNK_ROWS
         self.out = _Collector(self.path.name, key_prefix)
+        self.preloaded: list[IatiChunk] | None = None
+
+    def preload(self) -> None:
+        """Read the whole file now (small files: an unusable one is refused before any write)."""
+        self.preloaded = list(self._read())
 
     def chunks(self) -> Iterator[IatiChunk]:
+        if self.preloaded is not None:
+            chunks, self.preloaded = self.preloaded, []
+            yield from chunks
+            return
+        yield from self._read()
+
+    def _read(self) -> Iterator[IatiChunk]:
         out = self.out
         for index, element in enumerate(activities(self.path, self.progress), start=1):
             out.activity(read_activity(element), index)
-            if len(out.rows) >= self.chunk_rows:
+            if out.pending >= self.chunk_rows:
                 yield out.take()
-        if out.rows or out.rejects or out.ids:
+        if out.pending or out.rejects or out.ids:
             yield out.take()
 
     def __iter__(self) -> Iterator[pd.DataFrame]:

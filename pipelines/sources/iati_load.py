@@ -13,6 +13,11 @@ is written once a transaction is rejected (the caller discards the publication).
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import queue
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import duckdb
@@ -20,10 +25,18 @@ import pandas as pd
 
 from pipelines import batches
 from pipelines.candidates import ParsedFile
-from pipelines.load_steps import REJECT_COLUMNS, drop_temp, process, rejects_frame, run_script
+from pipelines.load_steps import (
+    MEMORY_LIMIT,
+    REJECT_COLUMNS,
+    drop_temp,
+    process,
+    rejects_frame,
+    run_script,
+)
 from pipelines.sources.iati import IatiChunk, IatiStream, held_activities
 
 MAX_REPORT_REJECTS = 10_000  # rejects kept in memory for the report; rejected_row has them all
+CACHE_LIMIT = "64MB"  # between chunks: DuckDB keeps no more of the copy's blocks than this
 
 
 @dataclass
@@ -71,6 +84,74 @@ def _write_chunk(con, stream, chunk: IatiChunk, batch: str, dataset: str, strict
         run_script(con, "loader/write", batch=batch, dataset=dataset, file=file_name)
         result.wrote = True
     drop_temp(con)
+    _commit_to_copy(con)
+
+
+def _commit_to_copy(con: duckdb.DuckDBPyConnection) -> None:
+    """End the chunk's transaction on the publication's private copy and begin the next.
+
+    DuckDB keeps every temp table dropped inside a transaction until that transaction ends
+    (a rollback would bring them back), so one transaction for a whole file grows by each
+    chunk's temp tables (about 18 MB a chunk). The copy only becomes the live warehouse after
+    the last chunk, the checks and the swap (``warehouse.publish``); any failure before that
+    deletes the copy, committed chunks included, so a load is still whole or nothing.
+    """
+    con.execute("COMMIT")
+    # evict the copy's cached blocks (they would pile up to the memory limit), then allow
+    # process() its working memory again
+    con.execute(f"SET memory_limit = '{CACHE_LIMIT}'")  # noqa: S608 - constants
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # noqa: S608
+    con.execute("BEGIN TRANSACTION")
+    con.execute("SELECT 1").fetchall()  # no pending result (register() needs that)
+
+
+class _Failed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+_DONE = object()
+
+
+def prefetched(chunks: Iterator[IatiChunk]) -> Iterator[IatiChunk]:
+    """The chunks, the next one read in a thread while the caller works on this one.
+
+    DuckDB releases the GIL while it runs a query, so reading XML and running the loader's
+    SQL overlap on two cores; at most one chunk waits. An error while reading (e.g. XML that
+    breaks halfway) is raised here, in the caller's thread.
+    """
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                ready.put(item, timeout=0.1)
+                return True
+        return False
+
+    def produce() -> None:
+        try:
+            for item in itertools.chain(chunks, [_DONE]):
+                if not put(item):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            put(_Failed(exc))
+        finally:
+            chunks.close()
+
+    reader = threading.Thread(target=produce, name="iati-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := ready.get()) is not _DONE:
+            if isinstance(item, _Failed):
+                raise item.exc
+            yield item
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            ready.get_nowait()
+        reader.join()
 
 
 def load_stream(
@@ -83,7 +164,7 @@ def load_stream(
 ) -> StreamResult:
     """Write every chunk of ``stream`` as batch ``batch`` (no ``load_batch`` row yet)."""
     result = StreamResult()
-    for chunk in stream.chunks():
+    for chunk in prefetched(stream.chunks()):
         found = held_activities(con, dataset, chunk.activity_ids, batch)
         if found and not replace:
             result.conflicts += found

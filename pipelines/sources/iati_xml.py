@@ -9,6 +9,7 @@ element once read so memory stays flat whatever the file size.
 
 from __future__ import annotations
 
+import mmap
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -119,6 +120,18 @@ def sniff(path: Path) -> Sniffed:
         f"{path.name}: IATI version {version} is not supported (2.01–2.03 load; 1.01–1.05 "
         "load through a documented mapping)"
     )
+
+
+def may_have_transactions(path: Path) -> bool:
+    """False only when the bytes hold no ``<transaction`` tag at all (then the file has nothing
+    to load and the loader says so before it starts a publication). UTF-16 files: True."""
+    with path.open("rb") as fh:
+        if fh.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            return True
+        if path.stat().st_size == 0:
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(b"<transaction") >= 0
 
 
 def activities(
