@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,14 @@ from typing import Annotated
 
 import duckdb
 import typer
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from pipelines import settings, warehouse
@@ -38,14 +47,44 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+PERCENT_RE = re.compile(r"(.*?):?\s*(\d{1,3})%")
+
+
 @contextlib.contextmanager
 def _progress() -> Iterator:
-    """A status line on a terminal; silent in CI, pipes or with FUNDFLOWS_QUIET."""
+    """A progress bar on a terminal; silent in CI, pipes or with FUNDFLOWS_QUIET.
+
+    Messages ending in ``NN%`` (how far a file is read; IATI files are written as they are
+    read) move the bar; other messages name the step with the bar pulsing.
+    """
     if settings.quiet() or not console.is_terminal:
         yield None
         return
-    with console.status("working…") as status:
-        yield lambda message: status.update(message)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        yield _Say(bar)
+
+
+class _Say:
+    """The progress callback: ``NN%`` moves the bar, other messages make it pulse."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.task = bar.add_task("working…", total=None)
+
+    def __call__(self, message: str) -> None:
+        match = PERCENT_RE.fullmatch(message)
+        if match:
+            self.bar.update(self.task, description=match[1], total=100, completed=int(match[2]))
+        else:  # a step without a known length: a new, pulsing task
+            self.bar.remove_task(self.task)
+            self.task = self.bar.add_task(message, total=None)
 
 
 def _rejects_table(report) -> Table:
@@ -79,10 +118,10 @@ def _print_reports(reports) -> int:
             out.print(f"  note: {note}", highlight=False)
         if len(report.rejects):
             out.print(_rejects_table(report))
-            if len(report.rejects) > MAX_REJECTS_SHOWN:
-                out.print(
-                    f"  … and {len(report.rejects) - MAX_REJECTS_SHOWN:,} more (table rejected_row)"
-                )
+            shown = min(len(report.rejects), MAX_REJECTS_SHOWN)
+            if max(report.rows_rejected, len(report.rejects)) > shown:
+                more = max(report.rows_rejected, len(report.rejects)) - shown
+                out.print(f"  … and {more:,} more (table rejected_row)")
         if report.status == "refused":
             code = 2
         elif report.status == "strict_rejected":

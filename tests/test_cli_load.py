@@ -109,3 +109,46 @@ def test_every_load_command_has_real_help_and_a_warehouse_option(runner):
         assert result.exit_code == 0
         assert "--warehouse" in result.output
         assert len(result.output.split()) > 30
+
+
+def _terminal(monkeypatch: pytest.MonkeyPatch):
+    """The load commands' stderr console replaced by a terminal that writes to a buffer."""
+    import io
+
+    from rich.console import Console
+
+    from pipelines import cli_load
+
+    buffer = io.StringIO()
+    terminal = Console(file=buffer, force_terminal=True, width=120)
+    monkeypatch.setattr(cli_load, "console", terminal)
+    return cli_load, buffer
+
+
+def test_a_terminal_gets_a_progress_bar_that_follows_the_read_percentage(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("FUNDFLOWS_QUIET", raising=False)
+    cli_load, buffer = _terminal(monkeypatch)
+    with cli_load._progress() as say:
+        assert say is not None
+        say("reading big.xml: 42%")
+        (task,) = say.bar.tasks
+        assert (task.description, task.completed, task.total) == ("reading big.xml", 42, 100)
+        say.bar.refresh()
+        drawn = buffer.getvalue()
+        assert "reading big.xml" in drawn
+        assert "42%" in drawn
+        say("checks, commit and swap")
+        (task,) = say.bar.tasks
+        assert (task.description, task.total) == ("checks, commit and swap", None)
+
+
+@pytest.mark.parametrize("variable", ["CI", "FUNDFLOWS_QUIET"])
+def test_ci_logs_and_quiet_runs_get_no_progress_output(monkeypatch, variable):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("FUNDFLOWS_QUIET", raising=False)
+    monkeypatch.setenv(variable, "1")
+    cli_load, buffer = _terminal(monkeypatch)
+    with cli_load._progress() as say:
+        assert say is None
+    assert buffer.getvalue() == ""
