@@ -26,7 +26,8 @@ import common
 
 from pipelines import settings, warehouse
 
-FILTERED = ("flows_filtered(", "flows_cube(")  # chart queries: the filter macros
+FILTERED = ("flows_filtered(", "flows_cube(", "flows_flagged(")  # chart queries: the filter macros
+EVERY_ROW = ("explore_flows",)  # queries returning one row per flow (not run at 10M)
 ERRORS: list[tuple[int, str, str, str]] = []  # (rows, query, filters, message)
 
 

@@ -99,7 +99,9 @@ def targets(res: Results) -> list[str]:
 
 def _is_chart(name: str) -> bool:
     """A chart query: it takes the dashboard's filters through one of the filter macros."""
-    return any(macro in _text(name) for macro in ("flows_filtered(", "flows_cube("))
+    return any(
+        macro in _text(name) for macro in ("flows_filtered(", "flows_cube(", "flows_flagged(")
+    )
 
 
 def _text(name: str) -> str:

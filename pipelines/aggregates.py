@@ -1,9 +1,12 @@
 """Pre-computed tables maintained inside every publication, so chart queries stop recomputing.
 
-Today one table: ``flow_cube`` (``sql/migrations/002_flow_cube.sql``), the flows grouped by
-every column a chart filters or groups on, with the money summed in each display currency.
-The chart queries read it through the ``flows_cube(...)`` macro (``sql/views/flows_cube.sql``),
-which applies the filters of ``flows_filtered(...)`` with the same meaning.
+``flow_cube`` (``sql/migrations/002_flow_cube.sql``): the flows grouped by every column a chart
+filters or groups on, with the money summed in each display currency. The chart queries read it
+through the ``flows_cube(...)`` macro (``sql/views/flows_cube.sql``), which applies the filters
+of ``flows_filtered(...)`` with the same meaning. ``flow_flagged``
+(``sql/aggregates/flow_flagged.sql``): the enriched rows of the few flows flagged as outliers or
+corrections, rebuilt from all flows each time, with the ``flows_flagged(...)`` filter macro the
+outlier list reads.
 
 ``publish()`` calls ``maintain(con, touched_datasets)`` after the views are created, inside the
 publication's transaction: the rows of each touched dataset are deleted and aggregated again
@@ -24,6 +27,7 @@ import duckdb
 from pipelines import settings
 
 CUBE_INSERT = "flow_cube_insert.sql"
+FLAGGED = "flow_flagged.sql"  # the flagged flows' table and its filter macro, rebuilt each time
 MISSING = "SELECT DISTINCT dataset FROM flow EXCEPT SELECT DISTINCT dataset FROM flow_cube"
 
 
@@ -49,8 +53,9 @@ def maintain(con: duckdb.DuckDBPyConnection, touched_datasets: set[str] | None) 
         if datasets:
             con.execute("DELETE FROM flow_cube WHERE list_contains($d, dataset)", {"d": datasets})
             con.execute(_sql(CUBE_INSERT), {"datasets": datasets})
+    con.execute(_sql(FLAGGED))
     _profile(
-        "aggregates (flow_cube)",
+        "aggregates (flow_cube, flow_flagged)",
         time.perf_counter() - started[0],
         time.process_time() - started[1],
     )

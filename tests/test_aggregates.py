@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 QUERIES = sorted(
     p.stem for p in (project_settings.SQL_DIR / "queries").glob("*.sql")
     if "flows_cube(" in p.read_text(encoding="utf-8")
+    or "flows_flagged(" in p.read_text(encoding="utf-8")
 )  # fmt: skip
 EXTRA = {"group": "transferred", "by": "kind", "groups": ["transferred", "used"],
          "side": "total", "direction": "received"}  # fmt: skip
@@ -87,9 +88,20 @@ def cube_differences(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     ).fetchall()
 
 
+FLAGGED_ROW_BY_ROW = """
+CREATE TEMP MACRO flows_flagged(p_dataset, p_year_from, p_year_to, p_funds, p_stages,
+                                p_modalities, p_kinds, p_contributors, p_countries, p_regions,
+                                p_statuses, p_currency) AS TABLE
+SELECT * FROM flows_filtered(p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities,
+                             p_kinds, p_contributors, p_countries, p_regions, p_statuses,
+                             p_currency)
+"""
+
+
 def row_by_row(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=True)
     con.execute(ROW_BY_ROW)
+    con.execute(FLAGGED_ROW_BY_ROW)
     return con
 
 
@@ -124,6 +136,18 @@ def test_the_cube_holds_exactly_the_groups_of_the_computing_view(pairs):
         assert cube.execute("SELECT sum(flows) FROM flow_cube").fetchone()[0] == flows
         groups = cube.execute("SELECT count(*) FROM flow_cube").fetchone()[0]
         assert 0 < groups <= flows
+
+
+def test_the_flagged_flows_table_holds_the_flagged_rows_of_the_view(pairs):
+    for base, cube, _, _ in pairs.values():
+        want = base.execute(
+            "SELECT * FROM flows_enriched WHERE list_has_any(flags, ['outlier', "
+            "'negative_correction']) OR amount_usd < 0 ORDER BY flow_id"
+        ).df()
+        got = cube.execute("SELECT * FROM flow_flagged ORDER BY flow_id").df()
+        pdt.assert_frame_equal(want, got, check_exact=True)
+    fixture_base = pairs["fixture"][0]
+    assert len(fixture_base.execute("SELECT * FROM flow_flagged").fetchall()) >= 1
 
 
 def test_the_row_by_row_base_really_reads_the_computing_view(pairs):

@@ -5,7 +5,7 @@
 SELECT flow_id, year, coalesce(source_name, source_actor_id) AS contributor, stage,
        amount_original::DOUBLE AS amount_original, currency, amount_usd::DOUBLE AS amount_usd,
        array_to_string(flags, ', ') AS flags, source_locator
-FROM flows_filtered($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
+FROM flows_flagged($dataset::VARCHAR, $year_from::INTEGER, $year_to::INTEGER, $fund::VARCHAR[],
                     $stage::VARCHAR[], $modality::VARCHAR[], $contributor_kind::VARCHAR[],
                     $contributor::VARCHAR[], $recipient_country::VARCHAR[], $region::VARCHAR[],
                     $status::VARCHAR[], $currency::VARCHAR)
