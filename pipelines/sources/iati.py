@@ -19,12 +19,13 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipelines import warehouse
 from pipelines.candidates import REJECT_COLUMNS, ParsedFile, empty_rejects
 from pipelines.sources.iati_activity import read_activity
 from pipelines.sources.iati_check import check
-from pipelines.sources.iati_frame import chunk_frame, concat
+from pipelines.sources.iati_frame import chunk_table, concat, to_frame
 from pipelines.sources.iati_model import Activity
 from pipelines.sources.iati_rows import emit
 from pipelines.sources.iati_xml import activities, sniff
@@ -39,7 +40,7 @@ PIECE_ROWS = 2_000  # row tuples become Arrow-backed columns every so many rows 
 class IatiChunk:
     """Whole activities: their candidate rows, their rejected transactions, their identifiers."""
 
-    candidates: pd.DataFrame
+    candidates: pa.Table  # contract columns (``iati_frame.SCHEMA``)
     rejects: pd.DataFrame
     activity_ids: list[str]
 
@@ -51,7 +52,7 @@ class _Collector:
         self.source = source
         self.key_prefix = key_prefix
         self.rows: list[tuple] = []
-        self.pieces: list[pd.DataFrame] = []
+        self.pieces: list[pa.Table] = []
         self.pending = 0  # candidate rows in pieces and rows
         self.rejects: list[tuple] = []
         self.ids: list[str] = []
@@ -94,7 +95,7 @@ class _Collector:
             emit(add, self.row_number, locator, prefix + locator, source, t, a, checked)
         self.pending += len(self.rows) - before
         if len(self.rows) >= PIECE_ROWS:
-            self.pieces.append(chunk_frame(self.rows))
+            self.pieces.append(chunk_table(self.rows))
             self.rows = []
 
     def take(self) -> IatiChunk:
@@ -104,7 +105,7 @@ class _Collector:
             else empty_rejects()
         )
         if self.rows or not self.pieces:
-            self.pieces.append(chunk_frame(self.rows))
+            self.pieces.append(chunk_table(self.rows))
         chunk = IatiChunk(concat(self.pieces), rejects, self.ids)
         self.rows, self.pieces, self.pending, self.rejects, self.ids = [], [], 0, [], []
         return chunk
@@ -191,9 +192,9 @@ class IatiStream:
         if out.pending or out.rejects or out.ids:
             yield out.take()
 
-    def __iter__(self) -> Iterator[pd.DataFrame]:
+    def __iter__(self) -> Iterator[pa.Table]:
         for chunk in self.chunks():
-            if len(chunk.candidates):
+            if chunk.candidates.num_rows:
                 yield chunk.candidates
 
     @property
@@ -208,7 +209,9 @@ class IatiStream:
         notes.append(f"IATI {kind.version}: {counted}")
         return notes
 
-    def parsed(self, candidates: pd.DataFrame, rejects: pd.DataFrame | None = None) -> ParsedFile:
+    def parsed(
+        self, candidates: pd.DataFrame | pa.Table, rejects: pd.DataFrame | None = None
+    ) -> ParsedFile:
         return ParsedFile(
             path=self.path,
             format="iati",
@@ -226,4 +229,5 @@ def parse(path: Path, progress: Progress | None = None, key_prefix: str = "") ->
     chunks = list(stream.chunks())
     rejects = [c.rejects for c in chunks if len(c.rejects)]
     joined = pd.concat(rejects, ignore_index=True) if rejects else None
-    return stream.parsed(concat([c.candidates for c in chunks if len(c.candidates)]), joined)
+    table = concat([c.candidates for c in chunks if c.candidates.num_rows])
+    return stream.parsed(to_frame(table), joined)

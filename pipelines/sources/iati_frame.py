@@ -1,7 +1,9 @@
-"""Candidate rows (tuples in ``COLUMNS`` order) -> DataFrame chunks with the contract dtypes.
+"""Candidate rows (tuples in ``COLUMNS`` order) -> Arrow tables with the contract's types.
 
-Text goes into Arrow-backed ``str`` columns (empty text becomes missing, as the loader
-expects), so a chunk costs its bytes, not one Python object per cell.
+Text goes into Arrow string columns (empty text becomes null, as the loader expects), so a
+chunk costs its bytes, not one Python object per cell; the loader registers the tables as
+they are (``load_steps.candidate_table``). ``to_frame`` gives the pandas form of the contract
+(``str`` text columns, ``flags`` as lists) for callers that want a DataFrame.
 """
 
 from __future__ import annotations
@@ -9,33 +11,55 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from pipelines.candidates import CANDIDATE_COLUMNS, empty_candidates
-from pipelines.sources.iati_rows import COLUMNS
+from pipelines.candidates import CANDIDATE_COLUMNS
+
+TEXT = pa.string()
+NO_TEXT = pa.scalar(None, TEXT)
+FLAGS = pa.list_(pa.string())
+SCHEMA = pa.schema(
+    [
+        (name, {"str": TEXT, "object": FLAGS}.get(kind) or pa.from_numpy_dtype(np.dtype(kind)))
+        for name, kind in CANDIDATE_COLUMNS.items()
+    ]
+)
 
 
-def chunk_frame(rows: list[tuple]) -> pd.DataFrame:
-    """One DataFrame with the candidate columns from row tuples."""
+def _text(values: tuple) -> pa.Array:
+    array = pa.array(values, type=TEXT)
+    return pc.if_else(pc.equal(array, ""), NO_TEXT, array)
+
+
+def chunk_table(rows: list[tuple]) -> pa.Table:
+    """One Arrow table with the candidate columns from row tuples."""
     if not rows:
-        return empty_candidates()
+        return SCHEMA.empty_table()
+    arrays = []
+    for field, values in zip(SCHEMA, zip(*rows, strict=False), strict=True):
+        if field.type == TEXT:
+            arrays.append(_text(values))
+        else:  # flags: tuples of flag names; numbers
+            arrays.append(pa.array(values, type=field.type))
+    return pa.Table.from_arrays(arrays, schema=SCHEMA)
+
+
+def concat(tables: list[pa.Table]) -> pa.Table:
+    """All chunks as one table (columns are chained, not copied)."""
+    if not tables:
+        return SCHEMA.empty_table()
+    return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    """The pandas form of the candidates (contract dtypes; ``flags`` as lists of str)."""
     data = {}
-    transposed = zip(*rows, strict=False)  # every tuple has len(COLUMNS) values
-    for name, values in zip(COLUMNS, transposed, strict=True):
-        kind = CANDIDATE_COLUMNS[name]
+    for name, kind in CANDIDATE_COLUMNS.items():
+        column = table[name]
         if kind == "str":
-            text = pa.array([v or None for v in values], type=pa.large_string())
-            data[name] = pd.Series(text, dtype="str")
+            data[name] = pd.Series(column.combine_chunks(), dtype="str")
         elif kind == "object":
-            data[name] = pd.Series([list(v) for v in values], dtype="object")
+            data[name] = pd.Series(column.to_pylist(), dtype="object")
         else:
-            data[name] = pd.Series(np.asarray(values, dtype=kind), dtype=kind)
+            data[name] = pd.Series(column.to_numpy(), dtype=kind)
     return pd.DataFrame(data)
-
-
-def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """All chunks as one frame (Arrow text columns are chained, not copied)."""
-    if not frames:
-        return empty_candidates()
-    if len(frames) == 1:
-        return frames[0]
-    return pd.concat(frames, ignore_index=True)
