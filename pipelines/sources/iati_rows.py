@@ -139,15 +139,28 @@ def emit(
     flags = ["actor_fallback"] if fell_back else []
     parts = _parts(t, a, c, flags)
     finance_type = t.finance_type or a.finance_type
+    head = (
+        row_number, 0, locator, c.stage, c.leg, "", instrument(finance_type),
+        contributor.name, kind(contributor, a), "", contributor.ref,
+        FUND_ORG_REFS.get(a.reporting.ref, ""), recipient.name, kind(recipient, a),
+    )  # fmt: skip
+    tail = (
+        t.type_code, t.flow_type or a.flow_type, finance_type, t.aid_type or a.aid_type,
+        t.sector or a.sector, a.iati_id,
+    )  # fmt: skip
+    description = t.description or a.title
+    if len(parts) == 1:  # the common case: no split
+        place, amount_text, share = parts[0]
+        country, region, vocab, geo_flags = _geo(place)
+        add((
+            *head, country, recipient.ref, region, vocab, c.date_text, amount_text, c.currency,
+            description, source, locator, (*flags, *geo_flags), *tail, share, f"{key}#0",
+        ))  # fmt: skip
+        return
     for leg_seq, (place, amount_text, share) in enumerate(parts):
         country, region, vocab, geo_flags = _geo(place)
         add((
-            row_number, leg_seq, locator, c.stage, c.leg, "", instrument(finance_type),
-            contributor.name, kind(contributor, a), "", contributor.ref,
-            FUND_ORG_REFS.get(a.reporting.ref, ""),
-            recipient.name, kind(recipient, a), country, recipient.ref,
-            region, vocab, c.date_text, amount_text, c.currency,
-            t.description or a.title, source, locator, tuple(flags + geo_flags),
-            t.type_code, t.flow_type or a.flow_type, finance_type, t.aid_type or a.aid_type,
-            t.sector or a.sector, a.iati_id, share, f"{key}#{leg_seq}",
+            row_number, leg_seq, *head[2:], country, recipient.ref, region, vocab, c.date_text,
+            amount_text, c.currency, description, source, locator, (*flags, *geo_flags), *tail,
+            share, f"{key}#{leg_seq}",
         ))  # fmt: skip
