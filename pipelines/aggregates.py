@@ -27,7 +27,7 @@ import duckdb
 from pipelines import settings
 
 CUBE_INSERT = "flow_cube_insert.sql"
-FLAGGED = "flow_flagged.sql"  # the flagged flows' table and its filter macro, rebuilt each time
+FLAGGED_BY_IDS = 1000  # up to this many flagged flows, enrich them by id (cheaper)
 MISSING = "SELECT DISTINCT dataset FROM flow EXCEPT SELECT DISTINCT dataset FROM flow_cube"
 
 
@@ -53,12 +53,22 @@ def maintain(con: duckdb.DuckDBPyConnection, touched_datasets: set[str] | None) 
         if datasets:
             con.execute("DELETE FROM flow_cube WHERE list_contains($d, dataset)", {"d": datasets})
             con.execute(_sql(CUBE_INSERT), {"datasets": datasets})
-    con.execute(_sql(FLAGGED))
+    _rebuild_flagged(con)
     _profile(
         "aggregates (flow_cube, flow_flagged)",
         time.perf_counter() - started[0],
         time.process_time() - started[1],
     )
+
+
+def _rebuild_flagged(con: duckdb.DuckDBPyConnection) -> None:
+    """``flow_flagged`` from every flow, then its filter macro (which needs the table)."""
+    ids = [r[0] for r in con.execute(_sql("flagged_ids.sql"), {"cap": FLAGGED_BY_IDS}).fetchall()]
+    if len(ids) <= FLAGGED_BY_IDS:
+        con.execute(_sql("flow_flagged_by_ids.sql"), {"ids": ids})
+    else:
+        con.execute(_sql("flow_flagged.sql"))
+    con.execute(_sql("flows_flagged_macro.sql"))
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:

@@ -366,3 +366,28 @@ def test_option_lists_read_from_the_cube_equal_those_read_from_the_flows(pairs, 
             pdt.assert_frame_equal(want, got, check_exact=True)
     finally:
         loaded.close()
+
+
+@pytest.mark.parametrize("by_ids", [0, 1000])
+def test_both_ways_of_finding_flagged_flows_give_the_rows_of_the_view(
+    fixture_warehouse,  # noqa: F811 (fixture)
+    tmp_path,
+    monkeypatch,
+    by_ids,  # noqa: F811
+):
+    path = tmp_path / "copy.duckdb"
+    shutil.copyfile(warehouse.resolve(fixture_warehouse), path)
+    monkeypatch.setattr(aggregates, "FLAGGED_BY_IDS", by_ids)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("DROP TABLE flow_flagged")
+        aggregates.refresh(con)
+        want = con.execute(
+            "SELECT * FROM flows_enriched WHERE list_has_any(flags, ['outlier', "
+            "'negative_correction']) OR amount_usd < 0 ORDER BY flow_id"
+        ).df()
+        got = con.execute("SELECT * FROM flow_flagged ORDER BY flow_id").df()
+        assert len(want) >= 1
+        pdt.assert_frame_equal(want, got, check_exact=True)
+    finally:
+        con.close()
