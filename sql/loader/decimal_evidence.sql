@@ -2,8 +2,10 @@
 -- (string tests only: one separator followed by other than 3 digits, a leading 0, both
 -- separators, or the same separator twice)
 WITH a AS (
-    SELECT DISTINCT ltrim(replace(replace(replace(trim(amount_text), ' ', ''), chr(160), ''),
-        chr(8239), ''), '-+') AS s
+    -- an unsigned text of digits and separators is kept as it is (no string copies)
+    SELECT DISTINCT CASE WHEN regexp_full_match(amount_text, '[0-9][0-9.,]*') THEN amount_text
+        ELSE ltrim(replace(replace(replace(trim(amount_text), ' ', ''), chr(160), ''),
+            chr(8239), ''), '-+') END AS s
     FROM cand WHERE amount_text IS NOT NULL AND (contains(amount_text, '.') OR contains(amount_text, ','))
 ),
 b AS (

@@ -46,12 +46,19 @@ CREATE OR REPLACE TEMP MACRO formula_like(t) AS prefix(t, '=') OR prefix(t, '+')
 CREATE OR REPLACE TEMP VIEW cv AS
 WITH base AS (
     SELECT c.*,
-        lower(trim(c.stage)) AS stage_v,
-        upper(trim(c.currency)) AS currency_v,
-        lower(trim(c.modality)) AS modality_v,
-        lower(trim(c.instrument)) AS instrument_v,
-        lower(trim(c.contributor_kind)) AS ck,
-        lower(trim(c.recipient_kind)) AS rk,
+        -- a value already in its vocabulary is kept as it is (no string copies)
+        CASE WHEN list_contains(getvariable('ff_stages'), c.stage) THEN c.stage
+            ELSE lower(trim(c.stage)) END AS stage_v,
+        CASE WHEN regexp_full_match(c.currency, '[A-Z]{3}') THEN c.currency
+            ELSE upper(trim(c.currency)) END AS currency_v,
+        CASE WHEN c.modality IS NULL OR list_contains(getvariable('ff_modalities'), c.modality)
+            THEN c.modality ELSE lower(trim(c.modality)) END AS modality_v,
+        CASE WHEN c.instrument IS NULL OR list_contains(getvariable('ff_instruments'), c.instrument)
+            THEN c.instrument ELSE lower(trim(c.instrument)) END AS instrument_v,
+        CASE WHEN c.contributor_kind IS NULL OR list_contains(getvariable('ff_kinds'), c.contributor_kind)
+            THEN c.contributor_kind ELSE lower(trim(c.contributor_kind)) END AS ck,
+        CASE WHEN c.recipient_kind IS NULL OR list_contains(getvariable('ff_kinds'), c.recipient_kind)
+            THEN c.recipient_kind ELSE lower(trim(c.recipient_kind)) END AS rk,
         -- spaces (also no-break and narrow no-break) group thousands: removed (text of digits,
         -- signs and separators only is kept as it is without the string copies)
         CASE WHEN regexp_full_match(c.amount_text, '[-+0-9.,]*') THEN c.amount_text
@@ -96,7 +103,9 @@ failed AS (
             WHEN contributor IS NULL AND contributor_ref IS NULL THEN 'missing_value:contributor'
             WHEN a IS NULL OR a = '' THEN 'missing_value:amount'
             WHEN currency_v IS NULL OR currency_v = '' THEN 'missing_value:currency'
-            WHEN source IS NULL OR trim(source) = '' THEN 'missing_value:source'
+            WHEN source IS NULL OR source = ''
+                OR (regexp_matches(source, '^\p{Zs}') AND trim(source) = '')
+                THEN 'missing_value:source'
             WHEN formula_like(contributor)
                 THEN 'formula_text:contributor'
             WHEN formula_like(recipient) THEN 'formula_text:recipient'
