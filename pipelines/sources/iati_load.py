@@ -28,6 +28,7 @@ from pipelines.candidates import ParsedFile
 from pipelines.load_steps import (
     MEMORY_LIMIT,
     REJECT_COLUMNS,
+    Timer,
     drop_temp,
     process,
     rejects_frame,
@@ -79,12 +80,15 @@ def _write_chunk(con, stream, chunk: IatiChunk, batch: str, dataset: str, strict
     file_name = stream.path.name
     parsed = ParsedFile(stream.path, "iati", chunk.candidates, chunk.rejects, 0)
     process(con, parsed, batch)
+    timer = Timer()
     result.add_rejects(rejects_frame(con, file_name))
     if not (strict and result.rows_rejected):
         run_script(con, "loader/write", batch=batch, dataset=dataset, file=file_name)
         result.wrote = True
     drop_temp(con)
+    timer("write")
     _commit_to_copy(con)
+    timer("commit")
 
 
 def _commit_to_copy(con: duckdb.DuckDBPyConnection) -> None:
@@ -165,7 +169,9 @@ def load_stream(
     """Write every chunk of ``stream`` as batch ``batch`` (no ``load_batch`` row yet)."""
     result = StreamResult()
     for chunk in prefetched(stream.chunks()):
+        timer = Timer()
         found = held_activities(con, dataset, chunk.activity_ids, batch)
+        timer("conflicts")
         if found and not replace:
             result.conflicts += found
         if result.conflicts:
