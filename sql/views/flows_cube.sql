@@ -1,10 +1,11 @@
 -- flows_cube(...): flows_filtered(...) read from the pre-aggregated flow_cube table: the same
 -- filters with the same meaning, one row per cube group instead of one per flow.
--- grain: a flow_cube group (see sql/migrations/002_flow_cube.sql)
+-- grain: a flow_cube group (see sql/migrations/002_flow_cube.sql); for a display currency
+--   other than USD, EUR, CHF and GBP (the dashboard's), one flow per row from flows_filtered
+--   (no pre-computed amounts in that currency: slower, same results)
 -- params: exactly those of flows_filtered (dataset, year_from, year_to, funds, stages,
 --   modalities, contributor_kinds, contributors, recipient_countries, regions, statuses,
---   currency); the display currency must be USD, EUR, CHF or GBP (the currencies of the
---   dashboard's filter; any other raises an error instead of a wrong figure).
+--   currency)
 -- adds: amount (the group's money in the display currency: NULL when no flow of the group has
 --   one), flows (flows in the group), flows_without_amount (of them, without an amount),
 --   flows_without_usd (of them, without amount_usd), original_without_amount (the sum of
@@ -23,7 +24,7 @@ SELECT e.* EXCLUDE (flows, usd, eur, chf, gbp, usd_missing, eur_missing, chf_mis
        p_currency AS display_currency,
        CASE p_currency WHEN 'USD' THEN e.usd::DOUBLE WHEN 'EUR' THEN e.eur
                        WHEN 'CHF' THEN e.chf WHEN 'GBP' THEN e.gbp
-                       ELSE error('no pre-computed amounts in ' || p_currency) END AS amount,
+                       END AS amount,
        e.flows,
        CASE p_currency WHEN 'USD' THEN e.usd_missing WHEN 'EUR' THEN e.eur_missing
                        WHEN 'CHF' THEN e.chf_missing WHEN 'GBP' THEN e.gbp_missing
@@ -51,4 +52,18 @@ WHERE e.dataset = p_dataset
        OR e.recipient_intermediate_code = ANY(p_regions))
   AND (len(p_statuses) = 0 OR (e.is_ldc AND list_contains(p_statuses, 'ldc'))
        OR (e.is_lldc AND list_contains(p_statuses, 'lldc'))
-       OR (e.is_sids AND list_contains(p_statuses, 'sids')));
+       OR (e.is_sids AND list_contains(p_statuses, 'sids')))
+  AND p_currency IN ('USD', 'EUR', 'CHF', 'GBP')
+UNION ALL BY NAME
+-- any other display currency: the flows one by one (each its own group), converted as-of
+SELECT f.* EXCLUDE (rate_on), sa.city_id AS from_city_id,
+       CASE WHEN sa.city_id IS NOT NULL THEN coalesce(f.recipient_city_id, da.city_id) END
+           AS to_city_id,
+       1::BIGINT AS flows, (f.amount IS NULL)::BIGINT AS flows_without_amount,
+       (f.amount_usd IS NULL)::BIGINT AS flows_without_usd,
+       CASE WHEN f.amount IS NULL THEN f.amount_original END AS original_without_amount
+FROM flows_filtered(p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
+                    p_contributors, p_countries, p_regions, p_statuses, p_currency) AS f
+LEFT JOIN actor AS sa ON sa.actor_id = f.source_actor_id
+LEFT JOIN actor AS da ON da.actor_id = f.destination_actor_id
+WHERE p_currency NOT IN ('USD', 'EUR', 'CHF', 'GBP');
