@@ -37,7 +37,7 @@ from pipelines.load_steps import (
 from pipelines.sources.iati import IatiChunk, IatiStream, held_activities
 
 MAX_REPORT_REJECTS = 10_000  # rejects kept in memory for the report; rejected_row has them all
-CACHE_LIMIT = "64MB"  # between chunks: DuckDB keeps no more of the copy's blocks than this
+CACHE_LIMIT = "16MB"  # between chunks: DuckDB keeps no more of the copy's blocks than this
 
 
 @dataclass
@@ -168,9 +168,32 @@ def load_stream(
 ) -> StreamResult:
     """Write every chunk of ``stream`` as batch ``batch`` (no ``load_batch`` row yet)."""
     result = StreamResult()
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute("SET threads = 1")  # the other core reads the next chunk; less memory per query
+    try:
+        _load_chunks(con, stream, batch, dataset, replace, strict, result)
+    finally:
+        with contextlib.suppress(duckdb.Error):  # a failed transaction: the copy is discarded
+            con.execute(f"SET threads = {int(threads)}")  # noqa: S608 - an integer
+    return result
+
+
+def _others_hold_activities(con: duckdb.DuckDBPyConnection, dataset: str, batch: str) -> bool:
+    """Whether another batch of the dataset holds IATI flows (only then can a chunk conflict:
+    no other batch gains flows while this one is written)."""
+    row = con.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM flow WHERE dataset = $d AND batch_id <> $b "
+        "AND iati_activity_id IS NOT NULL LIMIT 1)",
+        {"d": dataset, "b": batch},
+    ).fetchone()
+    return bool(row[0])
+
+
+def _load_chunks(con, stream, batch, dataset, replace, strict, result: StreamResult) -> None:
+    others = _others_hold_activities(con, dataset, batch)
     for chunk in prefetched(stream.chunks()):
         timer = Timer()
-        found = held_activities(con, dataset, chunk.activity_ids, batch)
+        found = held_activities(con, dataset, chunk.activity_ids, batch) if others else []
         timer("conflicts")
         if found and not replace:
             result.conflicts += found
@@ -179,7 +202,6 @@ def load_stream(
         if found:
             _replace(con, dataset, batch, [aid for aid, _files in found], result)
         _write_chunk(con, stream, chunk, batch, dataset, strict, result)
-    return result
 
 
 def check_stream(con: duckdb.DuckDBPyConnection, stream: IatiStream, batch: str) -> StreamResult:
