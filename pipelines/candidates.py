@@ -52,7 +52,9 @@ CANDIDATE_COLUMNS: dict[str, str] = {
     "sector": "str",
     "iati_activity_id": "str",
     "split_share": "float64",  # 1.0 unless split by percentage
-    "flow_key": "str",  # stable flow_id from the parser (IATI); empty: <batch>-<row>-<leg_seq>
+    # stable flow_id from the parser: IATI gives iati:<dataset>:<iati-identifier>#<n>#<split>
+    # (the loader passes the dataset prefix); empty: <batch>-<row>-<leg_seq>
+    "flow_key": "str",
 }
 
 REJECT_COLUMNS = ["row_number", "locator", "column_name", "value", "reason_code", "reason"]
