@@ -50,11 +50,15 @@ SELECT coalesce(s.flow_key, $batch || '-' || s.row_number || '-' || s.leg_seq) A
     s.instrument, s.source_actor_id, s.destination_actor_id, s.fund_id,
     s.recipient_country_iso3, s.recipient_region, s.recipient_region_vocab, s.flow_date, s.year,
     s.amount_original, s.currency, s.fx_rate, s.fx_date, s.fx_source, s.amount_usd,
-    list_concat(coalesce(s.parser_flags, CAST([] AS VARCHAR[])), s.fx_flags, list_filter([
-        CASE WHEN s.year_only THEN 'year_only_date' END,
-        CASE WHEN s.amount_original < 0 THEN 'negative_correction' END,
-        CASE WHEN abs(s.amount_usd) > 10000000000 THEN 'outlier' END
-    ], lambda f: f IS NOT NULL)) AS flags,
+    -- most rows have no flag: the list functions run only for the others
+    CASE WHEN s.parser_flags IS NULL AND len(s.fx_flags) = 0 AND NOT s.year_only
+            AND s.amount_original >= 0 AND NOT coalesce(abs(s.amount_usd) > 10000000000, false)
+        THEN CAST([] AS VARCHAR[])
+        ELSE list_concat(coalesce(s.parser_flags, CAST([] AS VARCHAR[])), s.fx_flags, list_filter([
+            CASE WHEN s.year_only THEN 'year_only_date' END,
+            CASE WHEN s.amount_original < 0 THEN 'negative_correction' END,
+            CASE WHEN abs(s.amount_usd) > 10000000000 THEN 'outlier' END
+        ], lambda f: f IS NOT NULL)) END AS flags,
     s.description, s.source_document_id, s.source_locator, NULL AS source_ref, NULL AS part_of,
     coalesce((SELECT is_illustrative FROM dataset WHERE dataset = $dataset), false) AS is_illustrative,
     CASE WHEN s.has_parent THEN $batch || '-' || s.row_number || '-0' END AS parent_flow_id,
