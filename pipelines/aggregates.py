@@ -35,15 +35,19 @@ def _sql(name: str) -> str:
     return (settings.SQL_DIR / "aggregates" / name).read_text(encoding="utf-8")
 
 
-def _profile(step: str, wall: float, cpu: float) -> None:
-    """Step timing on stderr when FUNDFLOWS_PROFILE is set (as pipelines.load_steps.Timer)."""
+def _profile(step: str, since: tuple[float, float]) -> tuple[float, float]:
+    """Step timing on stderr when FUNDFLOWS_PROFILE is set (as pipelines.load_steps.Timer);
+    returns the clock for the next step."""
+    now = (time.perf_counter(), time.process_time())
     if os.environ.get("FUNDFLOWS_PROFILE"):
+        wall, cpu = now[0] - since[0], now[1] - since[1]
         print(f"  {step}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
+    return now
 
 
 def maintain(con: duckdb.DuckDBPyConnection, touched_datasets: set[str] | None) -> None:
-    """Bring ``flow_cube`` up to date at the end of a publication (see ``Publication``)."""
-    started = (time.perf_counter(), time.process_time())
+    """Bring ``flow_cube`` and ``flow_flagged`` up to date at the end of a publication."""
+    clock = (time.perf_counter(), time.process_time())
     if touched_datasets is None:
         con.execute("DELETE FROM flow_cube")
         con.execute(_sql(CUBE_INSERT), {"datasets": None})
@@ -53,18 +57,17 @@ def maintain(con: duckdb.DuckDBPyConnection, touched_datasets: set[str] | None) 
         if datasets:
             con.execute("DELETE FROM flow_cube WHERE list_contains($d, dataset)", {"d": datasets})
             con.execute(_sql(CUBE_INSERT), {"datasets": datasets})
+    clock = _profile("aggregates: flow_cube", clock)
     _rebuild_flagged(con)
-    _profile(
-        "aggregates (flow_cube, flow_flagged)",
-        time.perf_counter() - started[0],
-        time.process_time() - started[1],
-    )
+    _profile("aggregates: flow_flagged", clock)
 
 
 def _rebuild_flagged(con: duckdb.DuckDBPyConnection) -> None:
     """``flow_flagged`` from every flow, then its filter macro (which needs the table)."""
     ids = [r[0] for r in con.execute(_sql("flagged_ids.sql"), {"cap": FLAGGED_BY_IDS}).fetchall()]
-    if len(ids) <= FLAGGED_BY_IDS:
+    if not ids:  # the usual case: an empty table with the view's columns, no scan at all
+        con.execute("CREATE OR REPLACE TABLE flow_flagged AS SELECT * FROM flows_enriched LIMIT 0")
+    elif len(ids) <= FLAGGED_BY_IDS:
         con.execute(_sql("flow_flagged_by_ids.sql"), {"ids": ids})
     else:
         con.execute(_sql("flow_flagged.sql"))
