@@ -251,6 +251,24 @@ def _read_xlsx(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], l
     return names, notes
 
 
+FLAG_LIST = pa.list_(pa.field("l", pa.string()))
+
+
+def _with_constants(table: pa.Table) -> pa.Table:
+    """The candidate columns a template never fills, added without going through DuckDB:
+    ``split_share`` 1.0, ``flags`` and the rest NULL."""
+    count = table.num_rows
+    for column in CANDIDATE_COLUMNS:
+        if column in table.column_names:
+            continue
+        if column == "split_share":
+            table = table.append_column(column, pa.array(np.ones(count)))
+        else:
+            kind = FLAG_LIST if column == "flags" else pa.string()
+            table = table.append_column(pa.field(column, kind), pa.nulls(count, kind))
+    return table
+
+
 def parse(path: Path) -> ParsedFile:
     """Read a template file (CSV or XLSX) into candidates; raise UnusableFile when unusable."""
     path = Path(path)
@@ -273,9 +291,11 @@ def parse(path: Path) -> ParsedFile:
             + ", ".join(exprs)
             + " FROM template_cells"
         )
-        candidates = con.sql(
-            warehouse.sql("loader/template_candidates"), params={"file": path.name}
-        ).to_arrow_table()
+        candidates = _with_constants(
+            con.sql(
+                warehouse.sql("loader/template_candidates"), params={"file": path.name}
+            ).to_arrow_table()
+        )
     finally:
         con.close()
     # every kept row has its leg 0 (fully blank rows are dropped and not counted)
