@@ -24,7 +24,7 @@ import codecs
 import datetime as dt
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -157,8 +157,8 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], li
             str(tmp or path), delimiter=delim, header=False, skiprows=skip + 1, quotechar='"',
             escapechar='"', columns=cols, null_padding=True, strict_mode=False,
         )  # fmt: skip
-        table = rel.to_arrow_table()
-        con.register("template_cells", _trimmed_cells(table))
+        # trimmed batch by batch: the untrimmed cells never sit whole in memory
+        con.register("template_cells", _trimmed_cells(rel.to_arrow_reader(), list(cols)))
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UnusableFile(f"{path.name}: cannot read as CSV: {first}") from None
@@ -183,15 +183,19 @@ SPACES = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2
 )
 
 
-def _trimmed_cells(table: pa.Table) -> pa.Table:
+def _trimmed_cells(batches: Iterable[pa.RecordBatch], names: list[str]) -> pa.Table:
     """The cells trimmed of spaces, empty ones NULL, plus ``_row`` (1, 2, ...). Done in Arrow:
     about four times less CPU than trim() in DuckDB, which copies every string."""
-    columns = []
-    for column in table.columns:
-        text = pc.utf8_trim(column.cast(pa.string()), characters=SPACES)
-        columns.append(pa.chunked_array([_empty_as_null(c) for c in text.chunks], pa.string()))
-    trimmed = pa.table(columns, names=table.column_names)
-    return trimmed.append_column("_row", _row_numbers(table.num_rows))
+    trimmed = []
+    for batch in batches:
+        columns = [
+            _empty_as_null(pc.utf8_trim(column.cast(pa.string()), characters=SPACES))
+            for column in batch.columns
+        ]
+        trimmed.append(pa.RecordBatch.from_arrays(columns, names=names))
+    schema = pa.schema([(name, pa.string()) for name in names])
+    table = pa.Table.from_batches(trimmed, schema=schema)
+    return table.append_column("_row", _row_numbers(table.num_rows))
 
 
 def _empty_as_null(text: pa.StringArray) -> pa.Array:
@@ -245,9 +249,8 @@ def _read_xlsx(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], l
     width = len(names)
     body = [(r + [None] * width)[:width] for r in rows[skip + 1 :]]
     frame = pd.DataFrame(body, columns=[f"c{i}" for i in range(width)], dtype="str")
-    con.register(
-        "template_cells", _trimmed_cells(pa.Table.from_pandas(frame, preserve_index=False))
-    )
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    con.register("template_cells", _trimmed_cells(table.to_batches(), list(frame.columns)))
     return names, notes
 
 
@@ -298,6 +301,8 @@ def parse(path: Path) -> ParsedFile:
         )
     finally:
         con.close()
+        # the trimmed cells are freed: give their memory back before the load's DuckDB work
+        pa.default_memory_pool().release_unused()
     # every kept row has its leg 0 (fully blank rows are dropped and not counted)
     rows_read = int(pc.sum(pc.equal(candidates["leg_seq"], 0)).as_py() or 0)
     if rows_read == 0:
