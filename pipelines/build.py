@@ -18,7 +18,9 @@ from pipelines import settings, warehouse
 DEMO_ROWS = 20_000
 DEMO_SEED = 2001
 BUNDLED_DATASETS = ("cited", "demo")
-BUILDER_CODE = ("reference*.py", "cited*.py", "synth*.py", "fx.py", "iati_codelists.py")
+BUILDER_CODE = (
+    "reference*.py", "cited*.py", "synth*.py", "fx.py", "iati_codelists.py", "aggregates.py",
+)  # fmt: skip
 
 # user data carried forward by a rebuild: table -> WHERE clause on the old table (fixed text)
 CARRY = {
@@ -41,7 +43,7 @@ def bundle_hash() -> str:
     digest = hashlib.sha256()
     sql = settings.SQL_DIR
     roots = [settings.REFERENCE_DIR, settings.FLOWS_DIR, sql / "migrations", sql / "views"]
-    roots.append(sql / "synth")
+    roots += [sql / "synth", sql / "aggregates"]
     files = sorted(p for r in roots if r.is_dir() for p in r.rglob("*") if p.is_file())
     code = settings.REPO_ROOT / "pipelines"
     for pattern in BUILDER_CODE:
