@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import warehouse
+from pipelines import aggregates, warehouse
 
 
 def _sha(path: Path) -> str:
@@ -237,6 +237,7 @@ def test_check_scope_falls_back_to_every_flow_unless_the_body_only_inserted_batc
             con.execute("INSERT INTO publication_write VALUES ($b, 'insert')", {"b": batch})
             con.execute(insert_flow, {"b": batch, "c": "usd"})
         assert warehouse._check_scope(con, start) == ["b1", "b2"]
+        aggregates.maintain(con, None)  # as publish() does before the checks
         failing = warehouse.run_checks(con, ["b2"])
         assert [f.split(":")[0] for f in failing] == ["flow_money", "flow_references"]
         assert "b2-1" in failing[0]
@@ -249,5 +250,25 @@ def test_check_scope_falls_back_to_every_flow_unless_the_body_only_inserted_batc
         assert warehouse._check_scope(con, start) is None
         con.execute("INSERT INTO publication_write VALUES ('b0', 'delete')")
         assert warehouse._check_scope(con, start) is None
+    finally:
+        con.close()
+
+
+def test_a_cube_that_misses_flows_fails_the_checks(empty_warehouse: Path) -> None:
+    con = warehouse.connect_plain(empty_warehouse, read_only=False)
+    try:
+        con.execute("INSERT INTO dataset VALUES ('main', false, false, 'test')")
+        con.execute(
+            "INSERT INTO load_batch (batch_id, dataset, file_name, sha256, format, loaded_at, "
+            "rows_read, rows_loaded, rows_rejected, is_bundled) VALUES ('b1', 'main', 'f.csv', "
+            "'x', 'csv', now(), 1, 1, 0, false)"
+        )
+        con.execute(
+            "INSERT INTO flow (flow_id, dataset, batch_id, stage, leg, amount_original, currency,"
+            " is_illustrative) VALUES ('b1-1', 'main', 'b1', 'paid', 'direct', 1, 'USD', false)"
+        )
+        assert any(f.startswith("flow_cube_counts") for f in warehouse.run_checks(con))
+        aggregates.maintain(con, {"main"})
+        assert not any(f.startswith("flow_cube_counts") for f in warehouse.run_checks(con))
     finally:
         con.close()
