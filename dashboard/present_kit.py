@@ -9,9 +9,9 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, story, story_deck
 from dashboard.filter_state import Filters
-from pipelines import deck, deck_pdf, settings, state, story, story_deck
+from pipelines import deck, deck_pdf, settings, state
 from pipelines.deck_i18n import Translator
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

@@ -1,11 +1,15 @@
-"""Entry point of the ``fundflows`` command: importing the command modules registers them."""
+"""The pipelines' commands (build, load, validate, batches, rates, synth, export, serve, ...).
+
+Importing the command modules registers them on ``app``. The installed ``fundflows`` command is
+``dashboard.cli:app``: these commands plus ``deck`` and ``chart``, which draw with the
+dashboard's chart builders (``pipelines`` never imports ``dashboard``; design.md §1).
+"""
 
 from __future__ import annotations
 
 from pipelines import (  # noqa: F401  (each module registers its commands on `app`)
     cli_admin,
     cli_build,
-    cli_deck,
     cli_export,
     cli_load,
 )

@@ -14,9 +14,10 @@ from dashboard_fixtures import make_fixture_warehouse
 from pptx import Presentation
 from typer.testing import CliRunner
 
+from dashboard import cli_deck as _registers_deck_commands  # noqa: F401
+from dashboard import story
 from dashboard.filter_state import Filters
-from pipelines import chart_export, deck_pdf, state, story, warehouse
-from pipelines import cli_deck as _registers_deck_commands  # noqa: F401
+from pipelines import chart_export, deck_pdf, state, warehouse
 from pipelines.cli_app import app
 from pipelines.deck_i18n import translator
 

@@ -19,10 +19,10 @@ import plotly.graph_objects as go
 
 from dashboard import i18n as chart_i18n
 from dashboard.filter_state import Choices, Filters, parse, sql_params
+from dashboard.story_views import VIEWS, ViewResult
 from pipelines import state, warehouse
 from pipelines.deck import SourceDoc
 from pipelines.deck_i18n import LANGUAGES, Translator, translator
-from pipelines.story_views import VIEWS, ViewResult
 
 DEFAULT_STORY = ("kpis", "sankey", "funds", "regions", "cities")
 PAGE_VIEW = {"overview": "sankey", "funds": "funds", "regions": "regions"}  # saved view page

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from dashboard import story, story_deck
 from dashboard.filter_state import Filters
-from pipelines import chart_export, deck, deck_pdf, settings, state, story, story_deck, warehouse
+from pipelines import chart_export, deck, deck_pdf, settings, state, warehouse
 from pipelines.cli_app import WarehouseOpt, app, warehouse_or_default
 from pipelines.deck_i18n import LANGUAGES, Translator, translator
 

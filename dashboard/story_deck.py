@@ -7,8 +7,9 @@ from datetime import date
 
 import duckdb
 
+from dashboard import story
 from dashboard.filter_state import Filters, to_query
-from pipelines import chart_export, story
+from pipelines import chart_export
 from pipelines.deck import Deck, DeckLabels, ViewSlide
 from pipelines.deck_i18n import Translator, catalogue
 
