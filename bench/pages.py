@@ -5,7 +5,12 @@
 2. Peak resident memory (VmHWM) of one ``streamlit run`` server after a headless Chromium
    (Playwright) visited every page, waiting on each until the script finished or timed out.
 
-    .venv/bin/python bench/pages.py [--rows 100000] [--timeout 120]
+    .venv/bin/python bench/pages.py [--rows 100000] [--timeout 120] [--pages explore,sources]
+        [--no-server]
+
+Each AppTest figure is wall-clock seconds and, in brackets, the CPU seconds of the whole process
+(every thread: DuckDB's workers included) during that run: on a busy machine the CPU time is
+the steadier figure.
 """
 
 from __future__ import annotations
@@ -42,50 +47,64 @@ class PageTiming:
     cold: float | None  # None: timed out
     warm: float | None
     error: str
+    cold_cpu: float | None = None
+    warm_cpu: float | None = None
 
 
-def pages() -> list[str]:
+def pages(only: str = "") -> list[str]:
     from dashboard.filter_state import PAGES
 
-    return [p for p in PAGES if (common.ROOT / "dashboard" / "app_pages" / f"{p}.py").is_file()]
+    wanted = {p for p in only.split(",") if p}
+    return [
+        p
+        for p in PAGES
+        if (common.ROOT / "dashboard" / "app_pages" / f"{p}.py").is_file()
+        and (not wanted or p in wanted)
+    ]
 
 
-def _run(at, timeout: float) -> tuple[float | None, str]:
-    t0 = time.perf_counter()
+def _run(at, timeout: float) -> tuple[float | None, float | None, str]:
+    """Wall and process CPU seconds of one script run, and its exceptions."""
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         at.run(timeout=timeout)
     except RuntimeError as exc:  # AppTest: "script run timed out"
-        return None, str(exc)[:120]
-    took = time.perf_counter() - t0
-    return took, "; ".join(str(e.value)[:120] for e in at.exception)
+        return None, None, str(exc)[:120]
+    took, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return took, cpu, "; ".join(str(e.value)[:120] for e in at.exception)
 
 
-def apptest_pages(rows: int, timeout: float, state_dir: Path) -> list[PageTiming]:
+def apptest_pages(
+    rows: int, timeout: float, state_dir: Path, only: str = "", live: Path | None = None
+) -> list[PageTiming]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    os.environ["FUNDFLOWS_WAREHOUSE"] = str(common.ensure_warehouse(rows))
+    os.environ["FUNDFLOWS_WAREHOUSE"] = str(live or common.ensure_warehouse(rows))
     os.environ["FUNDFLOWS_STATE"] = str(state_dir / "state.sqlite")
     out = []
-    for page in pages():
+    for page in pages(only):
         st.cache_data.clear()
         st.cache_resource.clear()
         at = AppTest.from_file(str(APP), default_timeout=timeout)
         at.query_params["dataset"] = common.DATASET
         at.query_params["page"] = page
-        cold, error = _run(at, timeout)
-        warm, warm_error = (None, "") if cold is None else _run(at, timeout)
-        timing = PageTiming(page, cold, warm, error or warm_error)
+        cold, cold_cpu, error = _run(at, timeout)
+        warm, warm_cpu, warm_error = (None, None, "") if cold is None else _run(at, timeout)
+        timing = PageTiming(page, cold, warm, error or warm_error, cold_cpu, warm_cpu)
         print(
-            f"{rows:>10,} page {page:<10} cold {_s(cold)}  warm {_s(warm)}  {timing.error}",
+            f"{rows:>10,} page {page:<10} cold {_s(cold, cold_cpu)}  warm {_s(warm, warm_cpu)}"
+            f"  {timing.error}",
             flush=True,
         )
         out.append(timing)
     return out
 
 
-def _s(seconds: float | None) -> str:
-    return "timed out" if seconds is None else f"{seconds:.2f} s"
+def _s(seconds: float | None, cpu: float | None = None) -> str:
+    if seconds is None:
+        return "timed out"
+    return f"{seconds:.2f} s" + ("" if cpu is None else f" (CPU {cpu:.2f} s)")
 
 
 def free_port() -> int:
@@ -167,9 +186,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--pages", default="", help="comma-separated page keys (default: all)")
+    parser.add_argument("--no-server", action="store_true", help="AppTest runs only")
+    parser.add_argument(
+        "--warehouse", type=Path, help="time this warehouse as it is (not made nor refreshed)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        apptest_pages(args.rows, args.timeout, Path(folder))
+        apptest_pages(args.rows, args.timeout, Path(folder), args.pages, args.warehouse)
+        if args.no_server:
+            return
         rss, notes = server_rss(args.rows, args.timeout, Path(folder))
         print(f"{args.rows:>10,} server peak RSS {rss:,.0f} MB; " + "; ".join(notes))
 

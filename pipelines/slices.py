@@ -6,6 +6,12 @@ rows as its cells and they agree. Totals never mix what may not be added (design
 when a slice holds illustrative and real rows, several stage groups, in- and out-legs, or
 (for original amounts) several currencies, that distinction becomes a forced outer dimension.
 Rows that are breakdowns of another flow row (``counted_in_parent``) are left out of totals.
+
+Two paths give the same pivot: the pre-aggregated ``flow_cube`` (``explore_cube.sql``, one row
+per cube group with explore_flows' column names; counts become sums of ``flows``) whenever the
+request allows it — no search text, a display currency the cube holds, dimensions and measure
+it has — else the flows one by one (``explore_flows.sql``). Money in US dollars is summed as
+exact decimals on both; in another display currency as doubles (equal up to summation order).
 """
 
 from __future__ import annotations
@@ -61,6 +67,32 @@ MEASURES: dict[str, str] = {
 }
 ADDITIVE = ("amount", "amount_original", "flows")
 MONEY = ("amount", "amount_original")
+# what the cube holds: every dimension but the instrument, money in four display currencies
+CUBE_DIMENSIONS = frozenset(DIMENSIONS) - {"instrument"}
+CUBE_MEASURES = ("amount", "flows", "contributors")
+CUBE_CURRENCIES = ("USD", "EUR", "CHF", "GBP")
+CUBE, FLOWS = "cube", "flows"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a slice's rows come from, and how its aggregates read them (fixed text)."""
+
+    path: str  # CUBE or FLOWS
+    query: str  # sql/queries/<query>.sql
+    count: str  # flows in the rows
+    without_rate: str  # of them, flows without an amount in the display currency
+
+
+SOURCES = {
+    CUBE: Source(
+        CUBE,
+        "explore_cube",
+        "coalesce(sum(flows), 0)::BIGINT",  # count(*) of no rows is 0, a sum NULL
+        "coalesce(sum(flows_without_rate), 0)::BIGINT",
+    ),
+    FLOWS: Source(FLOWS, "explore_flows", "count(*)", "count(*) FILTER (amount_display IS NULL)"),
+}
 
 
 class SliceError(ValueError):
@@ -104,6 +136,7 @@ class Pivot:
     spec: PivotSpec
     forced: tuple[str, ...]
     long: pd.DataFrame = field(repr=False)
+    path: str = FLOWS  # CUBE or FLOWS: where the pivot read its rows
 
     @property
     def is_empty(self) -> bool:
@@ -145,15 +178,34 @@ class Pivot:
         return wide.reset_index()
 
 
-def _slice_sql(measure_cols: str = "*") -> str:
-    base = warehouse.sql("queries/explore_flows")
+def source_for(params: dict, dims: tuple[str, ...] | set[str], measure: str = "flows") -> Source:
+    """The cube when it can answer (no search text, its currencies, dimensions and measure)."""
+    fits = (
+        not params["q"]
+        and params["display_currency"] in CUBE_CURRENCIES
+        and measure in CUBE_MEASURES
+        and set(dims) <= CUBE_DIMENSIONS
+    )
+    return SOURCES[CUBE if fits else FLOWS]
+
+
+def _measure(source: Source, params: dict, measure: str) -> str:
+    if measure == "flows":
+        return source.count
+    if measure == "amount":  # US dollars: the exact decimal sum on both paths
+        return "sum(amount_usd)" if params["display_currency"] == "USD" else "sum(amount_display)"
+    return MEASURES[measure]
+
+
+def _slice_sql(source: Source, measure_cols: str = "*") -> str:
+    base = warehouse.sql(f"queries/{source.query}")
     return f"WITH slice AS ({base}\n) SELECT {measure_cols} FROM slice WHERE NOT counted_in_parent"  # noqa: S608  (fixed text)
 
 
 def _settled(con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec) -> bool:
     """True when the filters alone show no total can mix (so the full probe is not needed)."""
-    illus, curr = con.execute(
-        "SELECT count(DISTINCT is_illustrative), count(DISTINCT currency) FROM flow"
+    illus, curr = con.execute(  # the cube holds every flow's dataset, flag and currency
+        "SELECT count(DISTINCT is_illustrative), count(DISTINCT currency) FROM flow_cube"
         " WHERE len($d::VARCHAR[]) = 0 OR dataset = ANY($d::VARCHAR[])",
         {"d": params["dataset"]},
     ).fetchone()
@@ -166,7 +218,7 @@ def _settled(con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec) -> b
 
 
 def forced_dimensions(
-    con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec
+    con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec, source: Source | None = None
 ) -> tuple[str, ...]:
     """Distinctions a total of this slice must keep apart (see the module docstring)."""
     if _settled(con, params, spec):
@@ -175,7 +227,9 @@ def forced_dimensions(
         "count(DISTINCT is_illustrative) AS illus, count(DISTINCT stage_group) AS groups,"
         " (bool_or(leg = 'in') AND bool_or(leg = 'out')) AS legs, count(DISTINCT currency) AS curr"
     )
-    illus, groups, legs, curr = con.execute(_slice_sql(probe), params).fetchone()
+    # the probe's columns are all in the cube: it reads the cube unless there is search text
+    source = source or source_for(params, ())
+    illus, groups, legs, curr = con.execute(_slice_sql(source, probe), params).fetchone()
     chosen = set(spec.rows + spec.columns)
     money = spec.measure in MONEY
     forced = []
@@ -190,9 +244,13 @@ def forced_dimensions(
     return tuple(forced)
 
 
-def pivot(con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec) -> Pivot:
-    """Cells, subtotals and totals of ``spec`` over the filtered flows."""
-    forced = forced_dimensions(con, params, spec)
+def pivot(
+    con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec, source: Source | None = None
+) -> Pivot:
+    """Cells, subtotals and totals of ``spec`` over the filtered flows (``source``: the path,
+    chosen by :func:`source_for` when not given; both give the same pivot)."""
+    source = source or source_for(params, spec.rows + spec.columns, spec.measure)
+    forced = forced_dimensions(con, params, spec, source)
     keys = forced + spec.rows + spec.columns
     labels = ", ".join(
         f"coalesce(CAST({DIMENSIONS[k]} AS VARCHAR), '{NONE_LABEL}') AS d_{k}" for k in keys
@@ -204,11 +262,11 @@ def pivot(con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec) -> Pivo
     )  # fmt: skip
     order = ", ".join(f"g_{k}, d_{k}" for k in keys)
     select = ", ".join(f"d_{k} AS {k}" for k in keys)
-    # identifiers and aggregates come from DIMENSIONS / MEASURES, values are bound
+    # identifiers and aggregates come from DIMENSIONS / MEASURES / SOURCES, values are bound
     text = (
-        f"WITH labelled AS ({_slice_sql(f'{labels}, *')}) "  # noqa: S608
-        f"SELECT {select}, {MEASURES[spec.measure]} AS value, count(*) AS flows, "
-        "count(*) FILTER (WHERE amount_display IS NULL) AS flows_without_rate, "
+        f"WITH labelled AS ({_slice_sql(source, f'{labels}, *')}) "  # noqa: S608
+        f"SELECT {select}, {_measure(source, params, spec.measure)} AS value, "
+        f"{source.count} AS flows, {source.without_rate} AS flows_without_rate, "
         f"{groups} FROM labelled GROUP BY {group_by} ORDER BY {order}"
     )
     long = con.execute(text, params).df()
@@ -216,12 +274,12 @@ def pivot(con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec) -> Pivo
         long[k] = long[k].where(long[f"g_{k}"] == 0, TOTAL_LABEL).astype(str)
     long = long.drop(columns=[f"g_{k}" for k in keys])
     long["value"] = long["value"].astype(float).fillna(0.0)
-    return Pivot(spec=spec, forced=forced, long=long)
+    return Pivot(spec=spec, forced=forced, long=long, path=source.path)
 
 
-def drill(con: duckdb.DuckDBPyConnection, params: dict, key: dict[str, str]) -> pd.DataFrame:
-    """The flow rows behind a cell: ``key`` maps dimensions to labels (Total = unconstrained)."""
-    conditions, bound = [], dict(params)
+def _key_filter(key: dict[str, str], bound: dict) -> str:
+    """SQL condition for a drill key (labels bound as $k0, $k1, ... into ``bound``)."""
+    conditions = []
     for n, (dim, label) in enumerate(sorted(key.items())):
         if dim not in DIMENSIONS:
             raise SliceError(f"unknown dimension {dim!r}")
@@ -229,8 +287,33 @@ def drill(con: duckdb.DuckDBPyConnection, params: dict, key: dict[str, str]) -> 
             continue
         conditions.append(f"coalesce(CAST({DIMENSIONS[dim]} AS VARCHAR), '{NONE_LABEL}') = $k{n}")
         bound[f"k{n}"] = str(label)
-    where = " AND ".join(conditions) or "true"
-    text = f"{_slice_sql()} AND {where} ORDER BY year, flow_id"  # noqa: S608  (whitelisted)
+    return " AND ".join(conditions) or "true"
+
+
+def drill_summary(
+    con: duckdb.DuckDBPyConnection, params: dict, key: dict[str, str]
+) -> tuple[int, float]:
+    """Flows behind a cell and their money in the display currency (from the cube if it can)."""
+    bound = dict(params)
+    where = _key_filter(key, bound)
+    source = source_for(params, set(key), "amount")
+    money = _measure(source, params, "amount")
+    text = f"{_slice_sql(source, f'{source.count}, {money}')} AND {where}"  # noqa: S608
+    flows_behind, value = con.execute(text, bound).fetchone()
+    return int(flows_behind or 0), float(value or 0)
+
+
+def drill(
+    con: duckdb.DuckDBPyConnection, params: dict, key: dict[str, str], limit: int | None = None
+) -> pd.DataFrame:
+    """The flow rows behind a cell: ``key`` maps dimensions to labels (Total = unconstrained);
+    the first ``limit`` of them by year and flow id when a limit is given."""
+    bound = dict(params)
+    where = _key_filter(key, bound)
+    text = f"{_slice_sql(SOURCES[FLOWS])} AND {where} ORDER BY year, flow_id"  # noqa: S608
+    if limit is not None:
+        text += " LIMIT $limit"
+        bound["limit"] = int(limit)
     return con.execute(text, bound).df()
 
 
