@@ -8,7 +8,7 @@ are remembered per warehouse version (a small LRU, not Streamlit's cache).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -83,18 +83,44 @@ def _pivot(resolved: str, frozen: tuple, spec: slices.PivotSpec) -> slices.Pivot
         return slices.pivot(cur, _thawed(frozen), spec)
 
 
+@lru_cache(maxsize=32)
+def _summary(resolved: str, frozen: tuple, key: tuple) -> tuple[int, float]:
+    with cursor() as cur:
+        return slices.drill_summary(cur, _thawed(frozen), dict(key))
+
+
 @lru_cache(maxsize=4)
 def _drill(resolved: str, frozen: tuple, key: tuple) -> pd.DataFrame:
     with cursor() as cur:
-        return slices.drill(cur, _thawed(frozen), dict(key))
+        return slices.drill(cur, _thawed(frozen), dict(key), limit=DRILL_SHOWN)
 
 
 def run_pivot(bound: dict, spec: slices.PivotSpec) -> slices.Pivot:
     return _pivot(data.current_version_path(), _frozen(bound), spec)
 
 
+def drill_summary(bound: dict, key: dict[str, str]) -> tuple[int, float]:
+    """Flows behind the cell and their money (read from the cube when it can answer)."""
+    return _summary(data.current_version_path(), _frozen(bound), tuple(sorted(key.items())))
+
+
 def drill_rows(bound: dict, key: dict[str, str]) -> pd.DataFrame:
+    """The first ``DRILL_SHOWN`` flow rows behind the cell, by year and flow id."""
     return _drill(data.current_version_path(), _frozen(bound), tuple(sorted(key.items())))
+
+
+def all_rows(bound: dict, key: dict[str, str]) -> Callable[[], pd.DataFrame]:
+    """Every flow row behind the cell, read only when called (a download click)."""
+    con = data.connection()  # taken now: the download runs outside the script run
+
+    def read() -> pd.DataFrame:
+        cur = con.cursor()
+        try:
+            return slices.drill(cur, dict(bound), dict(key))
+        finally:
+            cur.close()
+
+    return read
 
 
 def cell_key(pivot: slices.Pivot, table: pd.DataFrame, cell: tuple[int, str]) -> dict[str, str]:
@@ -108,15 +134,17 @@ def cell_key(pivot: slices.Pivot, table: pd.DataFrame, cell: tuple[int, str]) ->
     return key
 
 
-def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV, XLSX, Parquet and datapackage.json of ``frame``, built only when clicked."""
+def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str) -> None:
+    """CSV, XLSX, Parquet and datapackage.json of ``frame`` (or of what it returns when it is
+    a function), built only when clicked."""
     columns = st.columns([1, 1, 1, 1.4, 3])
+    get = frame if callable(frame) else lambda: frame
     for column, fmt in zip(columns, export.FORMATS, strict=False):
-        column.download_button(fmt.upper(), data=lambda fmt=fmt: export.frame_bytes(frame, fmt),
+        column.download_button(fmt.upper(), data=lambda fmt=fmt: export.frame_bytes(get(), fmt),
                                file_name=f"{name}.{fmt}", mime=export.MEDIA_TYPES[fmt],
                                key=f"{key}_{fmt}", on_click="ignore",
                                icon=":material/download:")  # fmt: skip
-    package = lambda: export.datapackage_bytes(frame, name, f"{name}.csv", "csv")  # noqa: E731
+    package = lambda: export.datapackage_bytes(get(), name, f"{name}.csv", "csv")  # noqa: E731
     columns[3].download_button(
         "datapackage.json", data=package,
         file_name="datapackage.json", mime="application/json", key=f"{key}_dp", on_click="ignore",

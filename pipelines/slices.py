@@ -307,14 +307,27 @@ def drill(
     con: duckdb.DuckDBPyConnection, params: dict, key: dict[str, str], limit: int | None = None
 ) -> pd.DataFrame:
     """The flow rows behind a cell: ``key`` maps dimensions to labels (Total = unconstrained);
-    the first ``limit`` of them by year and flow id when a limit is given."""
+    only the first ``limit`` of them by year and flow id when a limit is given (those are
+    found on the few columns the key needs, then only they are read whole)."""
     bound = dict(params)
     where = _key_filter(key, bound)
-    text = f"{_slice_sql(SOURCES[FLOWS])} AND {where} ORDER BY year, flow_id"  # noqa: S608
-    if limit is not None:
-        text += " LIMIT $limit"
-        bound["limit"] = int(limit)
-    return con.execute(text, bound).df()
+    flows_sql = SOURCES[FLOWS]
+    if limit is None:
+        text = f"{_slice_sql(flows_sql)} AND {where} ORDER BY year, flow_id"  # noqa: S608
+        return con.execute(text, bound).df()
+    picked = (
+        f"{_slice_sql(flows_sql, 'flow_id, year')} AND {where} ORDER BY year, flow_id LIMIT $limit"  # noqa: S608  (whitelisted)
+    )
+    first = con.execute(picked, bound | {"limit": int(limit)}).fetchall()
+    ids, years = [r[0] for r in first], [r[1] for r in first if r[1] is not None]
+    # the id and year ranges reach the flow scan (a list alone would be joined after it)
+    text = (
+        f"{_slice_sql(flows_sql)} AND flow_id = ANY($ids) AND flow_id BETWEEN $f0 AND $f1"  # noqa: S608
+        " AND (year IS NULL OR year BETWEEN $y0 AND $y1) ORDER BY year, flow_id"
+    )
+    ranges = {"f0": min(ids, default=""), "f1": max(ids, default=""),
+              "y0": min(years, default=0), "y1": max(years, default=0)}  # fmt: skip
+    return con.execute(text, dict(params) | {"ids": ids} | ranges).df()
 
 
 def flows(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:

@@ -60,6 +60,11 @@ def test_drilling_through_the_selectboxes_shows_the_rows_behind_the_cell(app, li
     app.selectbox(key="drill_year").set_value("2001").run()
     assert not app.exception
     want = _expected(live, stage_group=["transferred"], leg=["in", "direct"])
+    cell = want.long[(want.long["fund"] == "PGTF") & (want.long["year"] == "2001")]
+    assert any(f"{int(cell['flows'].item())} flows" in m.value for m in app.markdown)
+    assert len(app.dataframe) == 1  # the rows are read on demand only
+    app.toggle(key="ex_show_rows").set_value(True).run()
+    assert not app.exception
     rows = app.dataframe[1].value
     assert rows["amount_display"].sum() == pytest.approx(want.total(fund="PGTF", year="2001"))
     assert set(rows["fund_name"]) == {"PGTF"}
@@ -93,6 +98,7 @@ def test_searching_an_alias_in_russian_keeps_thailand_only(app):
     assert any("Thailand" in c.value for c in app.caption)
     app.selectbox(key="drill_fund").set_value("Total").run()
     app.selectbox(key="drill_year").set_value("Total").run()
+    app.toggle(key="ex_show_rows").set_value(True).run()
     assert set(app.dataframe[1].value["contributor"]) == {"Thailand"}
 
 

@@ -54,13 +54,18 @@ key = {d: col.selectbox(pv.dim_label(d), pv.drill_options(pivot, d), key=f"drill
 cell = pv.valid_cell(table, picked.selection.cells if picked else [])
 if cell:
     key = pv.cell_key(pivot, table, cell)
-rows_behind = pv.drill_rows(bound, key)
-value = rows_behind["amount_display"].fillna(0).sum()
-shown_value = money(value, v.currency) if measure == "amount" else number(len(rows_behind))
-st.markdown(tx("explore.drill_rows", n=number(len(rows_behind)), value=shown_value))
-st.dataframe(rows_behind.head(pv.DRILL_SHOWN), hide_index=True, key="ex_drill_rows",
-             column_config={"source_url": st.column_config.LinkColumn()})  # fmt: skip
-pv.downloads(rows_behind, tx("explore.rows_name"), "ex_dl_rows")
+flows_behind, value = pv.drill_summary(bound, key)  # from the cube when it can answer
+shown_value = money(value, v.currency) if measure == "amount" else number(flows_behind)
+st.markdown(tx("explore.drill_rows", n=number(flows_behind), value=shown_value))
+# the rows themselves are read on demand (at 10M flows a cell can hold millions)
+if st.toggle(tx("explore.show_rows", n=number(pv.DRILL_SHOWN)), key="ex_show_rows"):
+    rows_behind = pv.drill_rows(bound, key)
+    if flows_behind > len(rows_behind):
+        st.caption(tx("explore.rows_first", n=number(len(rows_behind)),
+                      total=number(flows_behind)))  # fmt: skip
+    st.dataframe(rows_behind, hide_index=True, key="ex_drill_rows",
+                 column_config={"source_url": st.column_config.LinkColumn()})  # fmt: skip
+pv.downloads(pv.all_rows(bound, key), tx("explore.rows_name"), "ex_dl_rows")
 
 st.subheader(tx("explore.saved_title"))
 with st.form("ex_view_form"):

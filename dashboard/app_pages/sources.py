@@ -34,9 +34,12 @@ with right:
     components.table_card(
         t("sources.rejected_title"), v.query("sources_rejected", **dataset), "rejected"
     )
-    components.table_card(
-        t("sources.duplicates_title"), v.query("sources_duplicates", **dataset), "duplicates"
-    )
+    # compares every flow of the dataset with the other datasets' (about a second at 10M
+    # flows): read when asked for, not on every visit
+    if st.toggle(t("sources.duplicates_check"), key="src_duplicates"):
+        components.table_card(
+            t("sources.duplicates_title"), v.query("sources_duplicates", **dataset), "duplicates"
+        )
 
 st.header(t("sources.methodology_title"))
 st.markdown(t("methodology.body"))

@@ -102,6 +102,12 @@ def test_drill_from_a_pivot_cell_to_its_rows_and_download_them(page: Page, workb
     assert sorted(rows["flow_id"]) == sorted(want["flow_id"])
     assert rows["amount_display"].sum() == pytest.approx(float(want["amount_display"].sum()))
     assert info.value.suggested_filename == "rows.csv"
+    # the rows themselves are read on demand: a table appears when asked for
+    tables = page.get_by_test_id("stDataFrame").count()
+    page.get_by_text("Show the rows", exact=False).click()
+    _wait_for_run(page)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(tables + 1, timeout=15_000)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 def _wait_for_run(page: Page) -> None:
