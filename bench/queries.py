@@ -5,8 +5,9 @@ three representative filter sets, the others once), in one process and interleav
 
 - raw: the same SQL text and bound parameters on a plain read-only DuckDB connection,
   ``con.execute(sql, params).df()`` (DuckDB's own Python API, result as a DataFrame);
-- ours, uncached: ``dashboard.data.query(name, **params)`` after clearing its Streamlit data
-  cache (so the query really runs: resolve the live path, cached connection, lock, cursor);
+- ours, uncached: ``dashboard.data.query(name, **params)`` after ``dashboard.data.clear()``
+  empties its result cache (so the query really runs: resolve the live path, cached
+  connection, lock, cursor, keep the result in the cache);
 - ours, cached: ``dashboard.data.query`` again with a warm cache (what a rerun with unchanged
   filters costs).
 
@@ -77,7 +78,8 @@ def bound_params(name: str, params: dict[str, object]) -> dict[str, object]:
 
 
 def _dashboard_data():
-    """``dashboard.data`` without a Streamlit runtime (its caches fall back to memory)."""
+    """``dashboard.data`` without a Streamlit runtime (its connection cache falls back to
+    memory)."""
     for noisy in ("streamlit", "streamlit.runtime.caching.cache_data_api"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     from dashboard import data
@@ -110,7 +112,7 @@ def time_query(
                 lambda: data.query(name, **params),
                 runs=1,
                 cpu=ours_cpu,
-                before=data._cached_query.clear,
+                before=data.clear,
             )
         )
 

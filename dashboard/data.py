@@ -4,11 +4,18 @@ The live path is a symlink to a versioned file. The connection is cached on the 
 path, so when a writer publishes a new version the next rerun resolves a new path, opens it,
 and the old connection is closed. Query results are cached on (resolved path, name, params):
 a new version never serves an old result.
+
+The result cache is a small in-process LRU (``_RESULTS``), not ``st.cache_data``: that one
+pickles every result on the way in and unpickles it on every hit (about a millisecond for a
+small chart query, seconds for a million rows). Here a hit returns a shallow copy of the cached
+DataFrame: pandas' copy-on-write copies the data the moment a page changes it, so no page can
+alter what another session gets. Bounded by entries and by bytes; ``clear()`` empties it.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
@@ -46,12 +53,54 @@ def _hashable(value: object) -> object:
     return value
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+MAX_RESULTS = 512  # cached query results, and at most this many bytes of them:
+MAX_RESULT_BYTES = 512 * 2**20  # a bigger result is returned, not kept
+_RESULTS: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()
+_RESULTS_LOCK = threading.Lock()  # guards _RESULTS only (held for microseconds)
+_result_bytes = 0
+
+
+def clear() -> None:
+    """Forget every cached query result (the next query of each runs again)."""
+    global _result_bytes
+    with _RESULTS_LOCK:
+        _RESULTS.clear()
+        _result_bytes = 0
+
+
+def _cached(key: tuple) -> pd.DataFrame | None:
+    with _RESULTS_LOCK:
+        hit = _RESULTS.get(key)
+        if hit is None:
+            return None
+        _RESULTS.move_to_end(key)
+    return hit[0].copy(deep=False)
+
+
+def _keep(key: tuple, frame: pd.DataFrame) -> None:
+    global _result_bytes
+    size = int(frame.memory_usage(index=True, deep=True).sum())
+    if size > MAX_RESULT_BYTES:
+        return
+    with _RESULTS_LOCK:
+        old = _RESULTS.pop(key, None)
+        _result_bytes += size - (old[1] if old else 0)
+        _RESULTS[key] = (frame, size)
+        while len(_RESULTS) > MAX_RESULTS or _result_bytes > MAX_RESULT_BYTES:
+            _result_bytes -= _RESULTS.popitem(last=False)[1][1]
+
+
 def _cached_query(resolved: str, name: str, params: tuple) -> pd.DataFrame:
+    key = (resolved, name, params)
+    hit = _cached(key)
+    if hit is not None:
+        return hit
     con = _connection(resolved)
     bound = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
     with _LOCK:  # one DuckDB connection: queries from concurrent sessions take turns
-        return warehouse.query(con.cursor(), name, **bound)
+        frame = warehouse.query(con.cursor(), name, **bound)
+    _keep(key, frame)
+    return frame.copy(deep=False)
 
 
 def query(name: str, **params: object) -> pd.DataFrame:

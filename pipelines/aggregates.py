@@ -27,6 +27,9 @@ import duckdb
 from pipelines import settings
 
 CUBE_INSERT = "flow_cube_insert.sql"
+# the display currencies flow_cube holds amounts in (flows_cube raises for any other; the
+# query function then reads flows_cube_flows: see pipelines.warehouse.query)
+CUBE_CURRENCIES = frozenset({"USD", "EUR", "CHF", "GBP"})
 FLAGGED_BY_IDS = 1000  # up to this many flagged flows, enrich them by id (cheaper)
 MISSING = "SELECT DISTINCT dataset FROM flow EXCEPT SELECT DISTINCT dataset FROM flow_cube"
 

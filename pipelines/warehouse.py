@@ -32,25 +32,50 @@ class WarehouseError(RuntimeError):
     """A warehouse problem a user can act on (missing file, failed check, read-only disk)."""
 
 
-def sql(name: str) -> str:
-    """Text of ``sql/<name>.sql`` (``name`` like ``queries/kpis`` or ``checks/flow_keys``)."""
-    if not re.fullmatch(r"[a-z0-9_]+(/[a-z0-9_]+)*", name):
+NAME_RE = re.compile(r"[a-z0-9_]+(/[a-z0-9_]+)*")
+PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
+CUBE_CALL_RE = re.compile(r"\bflows_cube\(")
+# path -> (mtime_ns, size, text, names of its $params); a file edited on disk is read again
+_SQL_FILES: dict[Path, tuple[int, int, str, frozenset[str]]] = {}
+
+
+def _sql_file(name: str) -> tuple[str, frozenset[str]]:
+    """Text and parameter names of ``sql/<name>.sql``, read once per version of the file."""
+    if not NAME_RE.fullmatch(name):
         raise ValueError(f"not an SQL file name: {name!r}")
     path = settings.SQL_DIR / f"{name}.sql"
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no SQL file {path}") from None
+    known = _SQL_FILES.get(path)
+    if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
+        return known[2], known[3]
     if not path.is_file():
         raise FileNotFoundError(f"no SQL file {path}")
-    return path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    _SQL_FILES[path] = (stat.st_mtime_ns, stat.st_size, text, frozenset(PARAM_RE.findall(text)))
+    return text, _SQL_FILES[path][3]
+
+
+def sql(name: str) -> str:
+    """Text of ``sql/<name>.sql`` (``name`` like ``queries/kpis`` or ``checks/flow_keys``)."""
+    return _sql_file(name)[0]
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
-    """Run ``sql/queries/<name>.sql`` with bound named parameters; return a DataFrame."""
-    text = sql(f"queries/{name}")
-    used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", text))
-    bound = {k: v for k, v in params.items() if k in used}
-    missing = used - bound.keys()
+    """Run ``sql/queries/<name>.sql`` with bound named parameters; return a DataFrame.
+
+    ``flow_cube`` holds money in the dashboard's display currencies only: for any other
+    ``currency``, a query over ``flows_cube(...)`` reads ``flows_cube_flows(...)`` instead
+    (the same columns from the flows one by one; a fixed macro name, not user text)."""
+    text, used = _sql_file(f"queries/{name}")
+    missing = used - params.keys()
     if missing:
         raise ValueError(f"query {name} needs parameters {sorted(missing)}")
-    return con.execute(text, bound).df()
+    if params.get("currency") not in aggregates.CUBE_CURRENCIES and "flows_cube(" in text:
+        text = CUBE_CALL_RE.sub("flows_cube_flows(", text)
+    return con.execute(text, {k: params[k] for k in used}).df()
 
 
 def resolve(live: Path) -> Path:

@@ -6,6 +6,7 @@
 --   is_part, to_city_id, currency); every other key column is a function of these (the joins
 --   of flows_enriched)
 -- params: datasets (VARCHAR[] or NULL)
+-- order: dataset, is_illustrative, channel, year, stage_group, modality, source_kind
 -- Same rules as sql/views/flows_enriched.sql and flows_filtered.sql (tests/test_aggregates.py
 -- checks every chart query against them): the amount in a display currency is the flow's
 -- amount_usd divided by the currency's rate on the flow date (latest rate on or before it), or
@@ -138,4 +139,8 @@ enriched AS (
 SELECT *,
        NOT is_part AND CASE WHEN stage_group IN ('promised', 'transferred') THEN given_side
                             ELSE received_side END AS in_group_total
-FROM enriched;
+FROM enriched
+-- stored sorted (DuckDB keeps insertion order): the filters every chart query applies first
+-- (dataset, fund channel, years) then select contiguous runs of rows, and the min/max zone maps
+-- of each row group and column segment skip the rest of the table
+ORDER BY dataset, is_illustrative, channel, year, stage_group, modality, source_kind;

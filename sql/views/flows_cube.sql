@@ -1,8 +1,12 @@
 -- flows_cube(...): flows_filtered(...) read from the pre-aggregated flow_cube table: the same
 -- filters with the same meaning, one row per cube group instead of one per flow.
--- grain: a flow_cube group (see sql/migrations/002_flow_cube.sql); for a display currency
---   other than USD, EUR, CHF and GBP (the dashboard's), one flow per row from flows_filtered
---   (no pre-computed amounts in that currency: slower, same results)
+-- grain: a flow_cube group (see sql/migrations/002_flow_cube.sql)
+-- The cube holds money in USD, EUR, CHF and GBP (the dashboard's display currencies); for any
+-- other, pipelines.warehouse.query runs the same query text over flows_cube_flows(...)
+-- (sql/views/per_flow_cube.sql: one flow per row, slower, same results), and flows_cube
+-- itself raises an error. Two macros rather than a UNION of both: binding the per-flow branch
+-- (all of flows_enriched) cost every chart query about 9 ms of planning even when the branch
+-- was pruned.
 -- params: exactly those of flows_filtered (dataset, year_from, year_to, funds, stages,
 --   modalities, contributor_kinds, contributors, recipient_countries, regions, statuses,
 --   currency)
@@ -24,7 +28,8 @@ SELECT e.* EXCLUDE (flows, usd, eur, chf, gbp, usd_missing, eur_missing, chf_mis
        p_currency AS display_currency,
        CASE p_currency WHEN 'USD' THEN e.usd::DOUBLE WHEN 'EUR' THEN e.eur
                        WHEN 'CHF' THEN e.chf WHEN 'GBP' THEN e.gbp
-                       END AS amount,
+                       ELSE error('flow_cube holds no amounts in ' || p_currency
+                                  || ': read flows_cube_flows') END AS amount,
        e.flows,
        CASE p_currency WHEN 'USD' THEN e.usd_missing WHEN 'EUR' THEN e.eur_missing
                        WHEN 'CHF' THEN e.chf_missing WHEN 'GBP' THEN e.gbp_missing
@@ -35,23 +40,14 @@ SELECT e.* EXCLUDE (flows, usd, eur, chf, gbp, usd_missing, eur_missing, chf_mis
                        WHEN 'CHF' THEN e.chf_missing_original
                        WHEN 'GBP' THEN e.gbp_missing_original END AS original_without_amount
 FROM flow_cube AS e
-WHERE filter_match(
-    e.dataset, e.is_illustrative, e.year, e.channel, e.stage, e.modality, e.source_kind,
-    e.source_actor_id, e.recipient_country_iso3, e.recipient_region_code,
-    e.recipient_subregion_code, e.recipient_intermediate_code, e.is_ldc, e.is_lldc, e.is_sids,
-    p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
-    p_contributors, p_countries, p_regions, p_statuses)
-  AND p_currency IN ('USD', 'EUR', 'CHF', 'GBP')
-UNION ALL BY NAME
--- any other display currency: the flows one by one (each its own group), converted as-of
-SELECT f.* EXCLUDE (rate_on), sa.city_id AS from_city_id,
-       CASE WHEN sa.city_id IS NOT NULL THEN coalesce(f.recipient_city_id, da.city_id) END
-           AS to_city_id,
-       1::BIGINT AS flows, (f.amount IS NULL)::BIGINT AS flows_without_amount,
-       (f.amount_usd IS NULL)::BIGINT AS flows_without_usd,
-       CASE WHEN f.amount IS NULL THEN f.amount_original END AS original_without_amount
-FROM flows_filtered(p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
-                    p_contributors, p_countries, p_regions, p_statuses, p_currency) AS f
-LEFT JOIN actor AS sa ON sa.actor_id = f.source_actor_id
-LEFT JOIN actor AS da ON da.actor_id = f.destination_actor_id
-WHERE p_currency NOT IN ('USD', 'EUR', 'CHF', 'GBP');
+-- filter_match's rules: the dataset, illustrative rows only for an illustrative dataset (a join,
+-- not filter_match's scalar subquery: see 00_filter_match.sql), then the key filters
+LEFT JOIN dataset AS d ON d.dataset = e.dataset
+WHERE e.dataset = p_dataset
+  AND e.is_illustrative = coalesce(d.is_illustrative, e.is_illustrative)
+  AND filter_keys(
+    e.year, e.channel, e.stage, e.modality, e.source_kind, e.source_actor_id,
+    e.recipient_country_iso3, e.recipient_region_code, e.recipient_subregion_code,
+    e.recipient_intermediate_code, e.is_ldc, e.is_lldc, e.is_sids,
+    p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
+    p_contributors, p_countries, p_regions, p_statuses);
