@@ -99,8 +99,17 @@ def run_pivot(bound: dict, spec: slices.PivotSpec) -> slices.Pivot:
     return _pivot(data.current_version_path(), _frozen(bound), spec)
 
 
-def drill_summary(bound: dict, key: dict[str, str]) -> tuple[int, float]:
-    """Flows behind the cell and their money (read from the cube when it can answer)."""
+def drill_summary(pivot: slices.Pivot, bound: dict, key: dict[str, str]) -> tuple[int, float]:
+    """Flows behind the cell and its value: the pivot's own row for the cell when it has one
+    (its value is the money when the measure is the amount), else read from the cube when
+    it can answer (a key the rollup has no row for, e.g. a forced dimension at Total)."""
+    row = pivot.long
+    for name in pivot.keys:
+        row = row[row[name] == key.get(name, slices.TOTAL_LABEL)]
+    if len(row) == 1 and pivot.spec.measure == "amount":
+        return int(row["flows"].iloc[0]), float(row["value"].iloc[0])
+    if len(row) == 1:
+        return int(row["flows"].iloc[0]), float("nan")  # the page shows the count only
     return _summary(data.current_version_path(), _frozen(bound), tuple(sorted(key.items())))
 
 

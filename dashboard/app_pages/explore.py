@@ -54,7 +54,7 @@ key = {d: col.selectbox(pv.dim_label(d), pv.drill_options(pivot, d), key=f"drill
 cell = pv.valid_cell(table, picked.selection.cells if picked else [])
 if cell:
     key = pv.cell_key(pivot, table, cell)
-flows_behind, value = pv.drill_summary(bound, key)  # from the cube when it can answer
+flows_behind, value = pv.drill_summary(pivot, bound, key)  # no scan of the flows
 shown_value = money(value, v.currency) if measure == "amount" else number(flows_behind)
 st.markdown(tx("explore.drill_rows", n=number(flows_behind), value=shown_value))
 # the rows themselves are read on demand (at 10M flows a cell can hold millions)
