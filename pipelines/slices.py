@@ -249,8 +249,10 @@ def pivot(
 ) -> Pivot:
     """Cells, subtotals and totals of ``spec`` over the filtered flows (``source``: the path,
     chosen by :func:`source_for` when not given; both give the same pivot)."""
-    source = source or source_for(params, spec.rows + spec.columns, spec.measure)
+    # the probe needs only what the cube holds: it reads the cube even when the pivot cannot
+    # (instrument, original amounts), unless a caller chose the path
     forced = forced_dimensions(con, params, spec, source)
+    source = source or source_for(params, spec.rows + spec.columns, spec.measure)
     keys = forced + spec.rows + spec.columns
     labels = ", ".join(
         f"coalesce(CAST({DIMENSIONS[k]} AS VARCHAR), '{NONE_LABEL}') AS d_{k}" for k in keys

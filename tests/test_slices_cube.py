@@ -152,3 +152,17 @@ def test_the_default_explore_pivot_reads_the_cube(warehouses):
     rows = rows[~rows["counted_in_parent"]]  # a breakdown is never added to its parent
     assert pv.total() == pytest.approx(float(rows["amount_display"].sum()))
     assert int(pv.long["flows"].iloc[-1]) == len(rows)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data(), measure=st.sampled_from(list(slices.MEASURES)))
+def test_the_forced_dimensions_probed_on_the_cube_equal_those_probed_on_the_flows(
+    warehouses, data, measure
+):
+    con, params, spec = data.draw(requests(warehouses))
+    spec = slices.PivotSpec(rows=spec.rows, columns=spec.columns, measure=measure)
+    on_cube = slices.forced_dimensions(con, params, spec, slices.SOURCES[slices.CUBE])
+    on_flows = slices.forced_dimensions(con, params, spec, slices.SOURCES[slices.FLOWS])
+    assert on_cube == on_flows
