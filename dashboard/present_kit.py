@@ -1,5 +1,5 @@
 """Building blocks of the Present page: the high-contrast slide style, the story to show, and
-the deck files (built only when their download button is clicked, never on a rerun)."""
+the deck files (built only when the speaker asks for them, never on an ordinary rerun)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import data, story, story_deck
 from dashboard.filter_state import Filters
@@ -15,6 +16,7 @@ from pipelines import deck, deck_pdf, settings, state
 from pipelines.deck_i18n import Translator
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+MIME = {"pptx": PPTX_MIME, "pdf": "application/pdf"}
 # Large type and black-on-white for a projector (the sidebar starts collapsed: set_page_config).
 CSS = """
 <style>
@@ -61,10 +63,27 @@ def screen_figure(fig: go.Figure) -> go.Figure:
 
 
 def deck_bytes(chosen_items: list[story.StoryItem], tr: Translator, kind: str) -> bytes:
-    """The whole story as PPTX or PDF bytes (draws every chart: only on a download click)."""
+    """The whole story as PPTX or PDF bytes (draws every chart: only when asked for)."""
     with data.connection().cursor() as con:
         made = story_deck.build_deck(con, chosen_items, tr)
     with tempfile.TemporaryDirectory(prefix="fundflows-present-") as tmp:
         out = Path(tmp) / f"deck.{kind}"
         (deck.write_pptx if kind == "pptx" else deck_pdf.write_pdf)(made, out)
         return out.read_bytes()
+
+
+def deck_download(
+    column: DeltaGenerator, chosen_items: list[story.StoryItem], tr: Translator, kind: str
+) -> None:
+    """A "prepare" button that builds the deck in this script run, under a spinner, then the
+    download button for the built file. (Built in the script run rather than as the download
+    button's deferred data: a deferred callable runs on the server's event loop, which then
+    stops answering every session until the charts are drawn.)"""
+    if not column.button(tr.t(f"present.prepare_{kind}"), key=f"present_prepare_{kind}",
+                         icon=":material/slideshow:"):  # fmt: skip
+        return
+    with column, st.spinner(tr.t("present.preparing")):
+        payload = deck_bytes(chosen_items, tr, kind)
+    column.download_button(tr.t(f"present.download_{kind}"), data=payload, key=f"present_{kind}",
+                           file_name=f"fundflows-talk.{kind}", mime=MIME[kind], type="primary",
+                           on_click="ignore", icon=":material/download:")  # fmt: skip

@@ -101,4 +101,22 @@ def test_present_page_never_draws_server_side_images_on_a_rerun(live: Path, tmp_
     for slide in range(2, 6):
         at.pagination(key="present_slide").set_value(slide).run()
         assert not at.exception, at.exception
-    assert len(at.get("download_button")) == 2  # the deck files: built only when clicked
+    # the deck files are built only when asked for: two "prepare" buttons, no file yet
+    assert [b.key for b in at.button] == ["present_prepare_pptx", "present_prepare_pdf"]
+    assert len(at.get("download_button")) == 0
+
+
+def test_present_page_builds_the_deck_when_asked_and_offers_its_download(
+    live: Path, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(live))
+    monkeypatch.setenv("FUNDFLOWS_STATE", str(tmp_path / "state.sqlite"))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["dataset"] = "demo"
+    at.run()
+    at.switch_page("app_pages/present.py").run()
+    at.button(key="present_prepare_pptx").click().run()
+    assert not at.exception, at.exception
+    offered = at.get("download_button")
+    assert len(offered) == 1
+    assert "PPTX" in offered[0].proto.label

@@ -19,15 +19,8 @@ with st.expander(tr.t("present.source_label"), expanded=False, icon=":material/s
     if not saved:
         st.caption(tr.t("present.no_saved_views"))
     items = present_kit.items(v.filters, chosen)
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(tr.t("present.download_pptx"), key="present_pptx", on_click="ignore",
-                         data=lambda: present_kit.deck_bytes(items, tr, "pptx"),
-                         file_name="fundflows-talk.pptx", icon=":material/download:",
-                         mime=present_kit.PPTX_MIME)  # fmt: skip
-    right.download_button(tr.t("present.download_pdf"), key="present_pdf", on_click="ignore",
-                          data=lambda: present_kit.deck_bytes(items, tr, "pdf"),
-                          file_name="fundflows-talk.pdf", mime="application/pdf",
-                          icon=":material/download:")  # fmt: skip
+    for column, kind in zip(st.columns([1, 1, 3])[:2], ("pptx", "pdf"), strict=True):
+        present_kit.deck_download(column, items, tr, kind)
 
 count = len(items)
 number = st.pagination(count, key="present_slide", max_visible_pages=count, width="stretch")

@@ -128,8 +128,11 @@ def test_a_speaker_leaves_with_the_french_deck_from_the_present_page(page: Page,
     page.goto(f"{app_url}/present?dataset=demo&lang=fr")
     expect(page.get_by_text("Diapositive 1 sur 5")).to_be_visible(timeout=30_000)
     page.get_by_text(fr["present.source_label"]).click()
-    with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name=fr["present.download_pptx"]).click()
+    page.get_by_role("button", name=fr["present.prepare_pptx"]).click()
+    ready = page.get_by_role("button", name=fr["present.download_pptx"])
+    expect(ready).to_be_visible(timeout=120_000)  # every chart drawn, under a spinner
+    with page.expect_download(timeout=30_000) as download:
+        ready.click()
     path = tmp_path / "talk.pptx"
     download.value.save_as(path)
     prs = Presentation(str(path))
