@@ -55,6 +55,8 @@ def _hashable(value: object) -> object:
 
 MAX_RESULTS = 512  # cached query results, and at most this many bytes of them:
 MAX_RESULT_BYTES = 512 * 2**20  # a bigger result is returned, not kept
+SMALL_RESULT_CELLS = 100_000  # up to this many cells, a result's size is estimated, not measured
+_CURSORS: OrderedDict[str, duckdb.DuckDBPyConnection] = OrderedDict()  # guarded by _LOCK
 _RESULTS: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()
 _RESULTS_LOCK = threading.Lock()  # guards _RESULTS only (held for microseconds)
 _result_bytes = 0
@@ -77,9 +79,21 @@ def _cached(key: tuple) -> pd.DataFrame | None:
     return hit[0].copy(deep=False)
 
 
+def _size(frame: pd.DataFrame) -> int:
+    """Bytes a result holds: measured for big frames, estimated for small ones (measuring
+    costs about 0.3 ms, more than the smallest queries themselves)."""
+    cells = frame.shape[0] * max(frame.shape[1], 1)
+    if cells <= SMALL_RESULT_CELLS:
+        return 1024 + 32 * cells
+    shallow = int(frame.memory_usage(index=True, deep=False).sum())
+    if shallow > MAX_RESULT_BYTES:  # too big to keep whatever its strings hold
+        return shallow
+    return int(frame.memory_usage(index=True, deep=True).sum())
+
+
 def _keep(key: tuple, frame: pd.DataFrame) -> None:
     global _result_bytes
-    size = int(frame.memory_usage(index=True, deep=True).sum())
+    size = _size(frame)
     if size > MAX_RESULT_BYTES:
         return
     with _RESULTS_LOCK:
@@ -90,15 +104,25 @@ def _keep(key: tuple, frame: pd.DataFrame) -> None:
             _result_bytes -= _RESULTS.popitem(last=False)[1][1]
 
 
+def _query_cursor(resolved: str) -> duckdb.DuckDBPyConnection:
+    """The cursor this module's queries run on, one per version (call with ``_LOCK`` held):
+    made once, not per query; the two newest versions are kept."""
+    cursor = _CURSORS.get(resolved)
+    if cursor is None:
+        cursor = _CURSORS[resolved] = _connection(resolved).cursor()
+        while len(_CURSORS) > 2:
+            _CURSORS.popitem(last=False)
+    return cursor
+
+
 def _cached_query(resolved: str, name: str, params: tuple) -> pd.DataFrame:
     key = (resolved, name, params)
     hit = _cached(key)
     if hit is not None:
         return hit
-    con = _connection(resolved)
     bound = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
     with _LOCK:  # one DuckDB connection: queries from concurrent sessions take turns
-        frame = warehouse.query(con.cursor(), name, **bound)
+        frame = warehouse.query(_query_cursor(resolved), name, **bound)
     _keep(key, frame)
     return frame.copy(deep=False)
 
