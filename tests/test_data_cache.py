@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+import pandas as pd
 import pytest
 from dashboard_fixtures import make_fixture_warehouse, no_filters
 
@@ -98,3 +99,9 @@ def test_the_cube_macro_refuses_a_currency_it_holds_no_amounts_in(live):
         == warehouse.query(con, "overview_by_year", **KPIS)["flows"].sum()
     )
     con.close()
+
+
+def test_a_big_result_is_counted_near_its_real_size(live):
+    frame = pd.DataFrame({"s": ["x" * 20] * 50_000, "n": range(50_000), "o": [[1, 2]] * 50_000})
+    real = int(frame.memory_usage(index=True, deep=True).sum())
+    assert real / 2 < data._size(frame) < real * 2
