@@ -1,7 +1,7 @@
 -- flows_flagged(...): the dashboard's filters (exactly those of flows_filtered, same
 -- parameters) over flow_flagged. No amount in the display currency: the outlier list shows
--- original and USD amounts. The rules of filter_match, written as flows_cube writes them (a
--- join on the dataset table and filter_keys; see sql/views/00_filter_match.sql).
+-- original and USD amounts. The rules of flows_filtered, written as flows_cube writes them (a
+-- join on the dataset table and filter_keys; see sql/views/00_filter_keys.sql).
 CREATE OR REPLACE MACRO flows_flagged(
     p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
     p_contributors, p_countries, p_regions, p_statuses, p_currency

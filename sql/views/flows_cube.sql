@@ -40,8 +40,8 @@ SELECT e.* EXCLUDE (flows, usd, eur, chf, gbp, usd_missing, eur_missing, chf_mis
                        WHEN 'CHF' THEN e.chf_missing_original
                        WHEN 'GBP' THEN e.gbp_missing_original END AS original_without_amount
 FROM flow_cube AS e
--- filter_match's rules: the dataset, illustrative rows only for an illustrative dataset (a join,
--- not filter_match's scalar subquery: see 00_filter_match.sql), then the key filters
+-- the dataset, illustrative rows only for an illustrative dataset (a join, not a scalar
+-- subquery: see 00_filter_keys.sql), then the key filters
 LEFT JOIN dataset AS d ON d.dataset = e.dataset
 WHERE e.dataset = p_dataset
   AND e.is_illustrative = coalesce(d.is_illustrative, e.is_illustrative)

@@ -25,11 +25,16 @@ base AS (
     SELECT e.*, p_currency AS display_currency,
            coalesce(e.flow_date, make_date(e.year, 7, 1)) AS rate_on
     FROM flows_enriched AS e
-    WHERE filter_match(
-        e.dataset, e.is_illustrative, e.year, e.channel, e.stage, e.modality, e.source_kind,
-        e.source_actor_id, e.recipient_country_iso3, e.recipient_region_code,
-        e.recipient_subregion_code, e.recipient_intermediate_code, e.is_ldc, e.is_lldc, e.is_sids,
-        p_dataset, p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
+    -- illustrative rows only for an illustrative dataset (and real rows only for a real one),
+    -- written as a join as flows_cube writes it (see 00_filter_keys.sql), then the key filters
+    LEFT JOIN dataset AS d ON d.dataset = e.dataset
+    WHERE e.dataset = p_dataset
+      AND e.is_illustrative = coalesce(d.is_illustrative, e.is_illustrative)
+      AND filter_keys(
+        e.year, e.channel, e.stage, e.modality, e.source_kind, e.source_actor_id,
+        e.recipient_country_iso3, e.recipient_region_code, e.recipient_subregion_code,
+        e.recipient_intermediate_code, e.is_ldc, e.is_lldc, e.is_sids,
+        p_year_from, p_year_to, p_funds, p_stages, p_modalities, p_kinds,
         p_contributors, p_countries, p_regions, p_statuses)
 )
 -- US dollars need no rate: skip the rate joins entirely (the ASOF join dominated at 10M flows)
