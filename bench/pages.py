@@ -1,7 +1,8 @@
 """Benchmark: whole dashboard pages at scale.
 
 1. A full AppTest run of each page (``dashboard/app.py`` with ``?dataset=scale&page=<page>``),
-   cold (Streamlit caches cleared first) and warm (the same page run again), with a timeout.
+   cold (query results and Streamlit caches cleared first) and warm (the same page run again),
+   with a timeout.
 2. Peak resident memory (VmHWM) of one ``streamlit run`` server after a headless Chromium
    (Playwright) visited every page, waiting on each until the script finished or timed out.
 
@@ -80,10 +81,13 @@ def apptest_pages(
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from dashboard import data
+
     os.environ["FUNDFLOWS_WAREHOUSE"] = str(live or common.ensure_warehouse(rows))
     os.environ["FUNDFLOWS_STATE"] = str(state_dir / "state.sqlite")
     out = []
     for page in pages(only):
+        data.clear()  # the dashboard's query results (an in-process cache, not st.cache_data)
         st.cache_data.clear()
         st.cache_resource.clear()
         at = AppTest.from_file(str(APP), default_timeout=timeout)

@@ -188,8 +188,9 @@ def render(res: Results) -> str:
         "## Queries",
         "",
         "raw = the same SQL text and parameters on a plain read-only DuckDB connection "
-        "(`execute(...).df()`); ours uncached = `dashboard.data.query` after clearing its "
-        "Streamlit cache; cached = `dashboard.data.query` with a warm cache. Raw and ours "
+        "(`execute(...).df()`); ours uncached = `dashboard.data.query` after "
+        "`dashboard.data.clear()` empties its result cache; cached = `dashboard.data.query` "
+        "with a warm cache. Raw and ours "
         "alternate run by run. n = runs made (up to 20, fewer when a cell's time budget ran "
         "out). CPU s = process CPU time (all threads) per run: under contention it is "
         "the steadier figure. load = 1/5-minute load average when the cell finished.",
