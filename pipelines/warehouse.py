@@ -295,6 +295,10 @@ def _point(live: Path, target: Path) -> None:
         os.close(fd)
 
 
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
 def _next_path(live: Path) -> tuple[Path, int]:
     folder = versions_dir(live)
     folder.mkdir(parents=True, exist_ok=True)
@@ -327,7 +331,9 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
         previous = resolve(live) if live.exists() else None
         path, number = _next_path(live)
         tmp = path.with_name(path.name + ".tmp")
-        for stale in (path, tmp):
+        # a killed writer may have left its copy and the copy's WAL: DuckDB would replay a
+        # stale ``.wal`` onto the new copy, so both go before anything is opened
+        for stale in (path, tmp, _wal(path), _wal(tmp)):
             with contextlib.suppress(FileNotFoundError):
                 stale.unlink()
         con = None
@@ -358,7 +364,7 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
             with contextlib.suppress(FileNotFoundError):
-                tmp.with_name(tmp.name + ".wal").unlink()
+                _wal(tmp).unlink()
             raise
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())

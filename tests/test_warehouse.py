@@ -75,6 +75,30 @@ def test_a_failure_inside_publish_leaves_the_live_version_byte_identical(
     assert not any(name.endswith(".tmp") for name in leftovers)
 
 
+def test_a_killed_writers_leftover_copy_and_wal_are_not_replayed(empty_warehouse: Path) -> None:
+    """A writer SIGKILLed after committing on its private copy leaves ``*.tmp`` and
+    ``*.tmp.wal``; DuckDB would replay that WAL onto the next writer's fresh copy."""
+    _add_dataset(empty_warehouse, "a")
+    nxt, _ = warehouse._next_path(empty_warehouse)
+    tmp = nxt.with_name(nxt.name + ".tmp")
+    killed = textwrap.dedent(
+        """
+        import os, shutil, signal, sys, duckdb
+        shutil.copyfile(sys.argv[1], sys.argv[2])
+        con = duckdb.connect(sys.argv[2])
+        con.execute("SET checkpoint_threshold = '10GB'")
+        con.execute("INSERT INTO dataset VALUES ('ghost', false, false, 'killed')")
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    current = str(warehouse.resolve(empty_warehouse))
+    subprocess.run([sys.executable, "-c", killed, current, str(tmp)], check=False)
+    assert tmp.with_name(tmp.name + ".wal").exists()  # the fault really left a WAL
+    _add_dataset(empty_warehouse, "b")
+    assert _datasets(empty_warehouse) == ["a", "b"]
+    assert not tmp.with_name(tmp.name + ".wal").exists()
+
+
 def test_a_failing_check_refuses_the_publication(empty_warehouse: Path, monkeypatch) -> None:
     monkeypatch.setattr(warehouse, "run_checks", lambda con, batches=None: ["flow_keys: 1 row(s)"])
     before = _sha(empty_warehouse)
