@@ -89,7 +89,18 @@ def _register_candidates(con: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> 
     con.unregister("reason_text_frame")
 
 
-TEMP_TABLES = ["cres", "nm", "rfail", "fx_pick", "row_reject", "cv_date", "cv_dupe", "leg_rows"]
+TEMP_TABLES = [
+    "cres",
+    "nm",
+    "rfail",
+    "fx_pick",
+    "fx_inp",
+    "fx_daily_used",
+    "row_reject",
+    "cv_date",
+    "cv_dupe",
+    "leg_rows",
+]
 TEMP_VIEWS = ["fx_input", "fx_rows", "fx_result", "staged", "cv"]
 MEMORY_LIMIT = "800MB"  # DuckDB spills to disk beyond this; keeps a 1M-row load under 1.5 GB
 

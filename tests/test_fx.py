@@ -125,3 +125,47 @@ def test_a_user_rates_file_is_loaded_and_bad_files_are_refused(rates, tmp_path):
     (tmp_path / "cols.csv").write_text("currency,rate\nMNT,1\n")
     with pytest.raises(fx.RatesFileError, match="missing column"):
         fx.read_user_rates(tmp_path / "cols.csv")
+
+
+def test_rates_read_from_the_used_slice_match_an_asof_lookup_over_all_daily_rates(rates):
+    """fx_convert.sql reads only the daily rates its input can use (currencies, the dated rows'
+    span less the staleness allowance, year-only rows' whole years): every row still gets the
+    rate an ASOF lookup over the whole of fx_daily gives, also rows far apart in time."""
+    import random
+
+    rng = random.Random(11)
+    rows = []
+    for _ in range(300):  # dated rows only: their span is what limits the slice
+        currency = rng.choice(["EUR", "GBP", "JPY", "CHF", "XOF", "SEK"])
+        day = pd.Timestamp("1999-01-01") + pd.Timedelta(days=rng.randint(0, 9400))
+        rows.append((currency, day.strftime("%Y-%m-%d"), day.year, 100.0))
+    out = convert(rates, rows)
+    # year-only rows of a few years (their whole years are read), beside two dated rows
+    years = [(c, None, y, 100.0) for c in ("GBP", "JPY", "SEK") for y in (2001, 2013, 2024)]
+    dated = [("GBP", "2007-05-02", 2007, 100.0), ("SEK", "2019-11-29", 2019, 100.0)]
+    rows += years + dated
+    out = pd.concat([out, convert(rates, years + dated)])
+    out = convert(rates, rows)
+    con = warehouse.connect_plain(rates)
+    try:
+        for (currency, day, year, _amount), (_i, got) in zip(rows, out.iterrows(), strict=True):
+            if currency == "XOF" or "fx_user_rate" in got["fx_flags"]:
+                continue  # the peg and the fixture's user rates: other tests cover them
+            if day is None:
+                want = con.execute(
+                    "SELECT avg(usd_per_unit) FROM fx_daily WHERE currency = $c "
+                    "AND year(rate_date) = $y HAVING count(*) >= $n",
+                    {"c": currency, "y": year, "n": fx.MIN_DAYS_FOR_AVERAGE},
+                ).fetchone()
+            else:
+                want = con.execute(
+                    "SELECT usd_per_unit FROM fx_daily WHERE currency = $c AND rate_date <= $d "
+                    "AND CAST($d AS DATE) - rate_date <= $s ORDER BY rate_date DESC LIMIT 1",
+                    {"c": currency, "d": day, "s": fx.MAX_STALE_DAYS},
+                ).fetchone()
+            if want is None or want[0] is None:
+                assert pd.isna(got["fx_rate"]), (currency, day, year)
+            else:
+                assert got["fx_rate"] == pytest.approx(want[0]), (currency, day, year)
+    finally:
+        con.close()

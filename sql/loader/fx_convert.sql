@@ -5,16 +5,33 @@
 -- rules: pipelines/fx.py docstring. $max_stale: days an ECB rate may lag; $min_days: daily
 -- rates a year needs for its average. Keys: currency upper-cased and trimmed, year defaulting
 -- to the year of flow_date (the loader's rows already are so and join fx_pick directly).
+-- Only the daily rates the input can use are read (temp table fx_daily_used: its currencies
+-- and the pegs' anchors; dated rows' range less $max_stale days, year-only rows' whole years),
+-- which picks the same rates as all of fx_daily with a fraction of the memory per chunk.
 CREATE OR REPLACE TEMP VIEW fx_rows AS
 SELECT _i, upper(trim(currency)) AS currency, flow_date,
        coalesce(year, year(flow_date)) AS year, amount_original
 FROM fx_input;
 
-CREATE OR REPLACE TEMP TABLE fx_pick AS
-WITH inp AS (
-    SELECT row_number() OVER () AS _i, currency, flow_date, year
-    FROM (SELECT DISTINCT currency, flow_date, year FROM fx_rows)
+CREATE OR REPLACE TEMP TABLE fx_inp AS
+SELECT row_number() OVER () AS _i, currency, flow_date, year
+FROM (SELECT DISTINCT currency, flow_date, year FROM fx_rows);
+
+CREATE OR REPLACE TEMP TABLE fx_daily_used AS
+WITH cur AS (
+    SELECT currency FROM fx_inp UNION SELECT anchor_currency FROM fx_peg
 ),
+span AS (
+    SELECT min(flow_date) - CAST($max_stale AS INTEGER) AS lo, max(flow_date) AS hi FROM fx_inp
+)
+SELECT d.currency, d.rate_date, d.usd_per_unit, d.source
+FROM fx_daily d, span
+WHERE d.currency IN (SELECT currency FROM cur)
+  AND ((d.rate_date >= span.lo AND d.rate_date <= span.hi)
+       OR year(d.rate_date) IN (SELECT year FROM fx_inp WHERE flow_date IS NULL));
+
+CREATE OR REPLACE TEMP TABLE fx_pick AS
+WITH inp AS (SELECT * FROM fx_inp),
 user_dated AS (
     SELECT currency, rate_date, usd_per_unit, source
     FROM fx_rate_table WHERE kind = 'user' AND rate_date IS NOT NULL
@@ -31,7 +48,9 @@ user_avg AS (
 ),
 ecb_year AS (
     SELECT currency, year(rate_date) AS y, avg(usd_per_unit) AS rate, any_value(source) AS source
-    FROM fx_daily GROUP BY ALL HAVING count(*) >= $min_days
+    FROM fx_daily_used
+    WHERE year(rate_date) IN (SELECT year FROM fx_inp WHERE flow_date IS NULL)
+    GROUP BY ALL HAVING count(*) >= $min_days
 ),
 dated AS (SELECT * FROM inp WHERE flow_date IS NOT NULL),
 ud AS (
@@ -42,7 +61,7 @@ ud AS (
 ),
 ed AS (
     SELECT i._i, d.rate_date, d.usd_per_unit AS rate, d.source
-    FROM dated i ASOF JOIN fx_daily d
+    FROM dated i ASOF JOIN fx_daily_used d
       ON i.currency = d.currency AND i.flow_date >= d.rate_date
     WHERE i.flow_date - d.rate_date <= $max_stale
 ),
@@ -58,7 +77,7 @@ peg AS (
 peg_dated AS (
     SELECT p._i, d.rate_date, d.usd_per_unit AS rate
     FROM (SELECT * FROM peg WHERE flow_date IS NOT NULL AND anchor_currency <> 'USD') p
-    ASOF JOIN fx_daily d ON p.anchor_currency = d.currency AND p.flow_date >= d.rate_date
+    ASOF JOIN fx_daily_used d ON p.anchor_currency = d.currency AND p.flow_date >= d.rate_date
     WHERE p.flow_date - d.rate_date <= $max_stale
 ),
 peg_rate AS (
