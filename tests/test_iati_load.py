@@ -463,3 +463,29 @@ def test_a_large_file_without_transactions_is_refused_before_any_publication(
     assert report.status == "refused"
     assert "no transactions to load" in report.message
     assert table_checksums(built_copy) == before
+
+
+@pytest.mark.parametrize("limit", ["64MB", "1KB"])  # 1KB: a limit DuckDB cannot meet
+def test_checkpoints_between_chunks_under_a_small_limit_load_the_same_flows(
+    built_copy, rules_report, small_chunks, monkeypatch, limit
+):
+    """Every chunk's commit checkpoints (WAL threshold 0); the load equals the one-chunk load,
+    also when the checkpoint's memory limit cannot be met (it falls back, never fails)."""
+    from pipelines.sources import iati_load
+
+    calls = []
+    real = iati_load._checkpoint
+    monkeypatch.setattr(iati_load, "CHECKPOINT_WAL_BYTES", 0)
+    monkeypatch.setattr(iati_load, "CHECKPOINT_LIMIT", limit)
+    monkeypatch.setattr(iati_load, "_checkpoint", lambda con: (calls.append(1), real(con)))
+    (chunked,) = load.load_files(built_copy, [FIXTURES / "rules.xml"], dataset="checkpointed")
+    assert chunked.status == "loaded", chunked.message
+    assert len(calls) >= 3  # one per chunk: rules.xml streams in 3 chunks
+    assert batch_counts(built_copy, chunked.batch_id) == [(8, 7, 1)]
+    sql = (
+        "SELECT split_part(flow_id, ':', 3), stage, leg, amount_original, currency, flags "
+        "FROM flow WHERE batch_id = $b ORDER BY 1"
+    )
+    assert fetch(built_copy, sql, b=chunked.batch_id) == fetch(
+        built_copy, sql, b=rules_report.batch_id
+    )
