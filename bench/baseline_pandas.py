@@ -21,7 +21,7 @@ import common
 import numpy as np
 import pandas as pd
 
-from pipelines import warehouse
+from pipelines.store import warehouse
 
 MAIN = {
     "KPIs": "overview_kpis",

@@ -106,7 +106,7 @@ def refresh_views(live: Path) -> bool:
     ``sql/migrations`` changed after the warehouse was written: views, macros and the
     pre-aggregated tables are stored in the file, and the bench must time today's SQL (the
     publication migrates the file and rebuilds the pre-aggregated tables from every flow)."""
-    from pipelines import warehouse
+    from pipelines.store import warehouse
 
     folders = ("views", "aggregates", "migrations")
     newest = max(p.stat().st_mtime for d in folders for p in (ROOT / "sql" / d).glob("*.sql"))

@@ -27,7 +27,8 @@ from pathlib import Path
 import common
 import pandas.testing as pdt
 
-from pipelines import settings, warehouse
+from pipelines import settings
+from pipelines.store import warehouse
 
 MAIN = ("overview_kpis", "overview_sankey", "regions_map", "overview_by_year",
         "overview_by_modality")  # fmt: skip

@@ -163,7 +163,8 @@ def bench_parse(path: Path) -> None:
 
 
 def bench_build(live: Path, built: Path | None) -> None:
-    from pipelines import build, warehouse
+    from pipelines.bundled import build
+    from pipelines.store import warehouse
 
     if built is not None:  # a copy of an existing warehouse (when a fresh build is not wanted)
         live.write_bytes(warehouse.resolve(built).read_bytes())
@@ -173,7 +174,7 @@ def bench_build(live: Path, built: Path | None) -> None:
 
 def bench_load(path: Path, live: Path) -> None:
     """``load_files`` end to end (streamed: chunks written as they are read)."""
-    from pipelines import load
+    from pipelines.ingest import load
 
     start, cpu = time.perf_counter(), time.process_time()
     (report,) = load.load_files(live, [path], dataset="bench")

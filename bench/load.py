@@ -27,7 +27,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines import fx, load, warehouse  # noqa: E402
+from pipelines.ingest import fx, load  # noqa: E402
+from pipelines.store import warehouse  # noqa: E402
 
 
 def prepare(folder: Path) -> Path:

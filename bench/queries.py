@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import common
 
-from pipelines import settings, warehouse
+from pipelines import settings
+from pipelines.store import warehouse
 
 FILTERED = ("flows_filtered(", "flows_cube(", "flows_flagged(")  # chart queries: the filter macros
 EVERY_ROW = ("explore_flows",)  # one row per flow: at 10M run with the three filters only

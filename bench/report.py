@@ -105,7 +105,7 @@ def _is_chart(name: str) -> bool:
 
 
 def _text(name: str) -> str:
-    from pipelines import warehouse
+    from pipelines.store import warehouse
 
     return warehouse.sql(f"queries/{name}")
 

@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines import build, synth, warehouse  # noqa: E402
+from pipelines.bundled import build, synth  # noqa: E402
+from pipelines.store import warehouse  # noqa: E402
 
 
 def peak_rss_mb() -> float:

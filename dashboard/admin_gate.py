@@ -3,7 +3,7 @@
 Two routes. When ``[auth]`` is configured in Streamlit secrets, Streamlit's OIDC login
 (``st.login``) decides, and ``st.user.is_logged_in`` is the test (optionally narrowed to the
 e-mail addresses in ``[fundflows] admin_emails``). Otherwise the local admin password set by
-``fundflows admin set-password`` is checked by ``pipelines.admin.verify`` (rate-limited).
+``fundflows admin set-password`` is checked by ``pipelines.appstate.admin.verify`` (rate-limited).
 
 State: besides ``dashboard/filters.py`` this is the only module that touches
 ``st.session_state``, and it keeps exactly one key, ``ADMIN_KEY``: the time (epoch seconds)
@@ -17,7 +17,7 @@ import time
 import streamlit as st
 
 from dashboard.load_text import tx as t
-from pipelines import admin
+from pipelines.appstate import admin
 
 ADMIN_KEY = "fundflows_admin_until"
 SESSION_SECONDS = 3600

@@ -7,8 +7,8 @@ the same command as the installed ``fundflows``.
 
 from __future__ import annotations
 
-from dashboard import cli_deck  # noqa: F401  (registers `deck` and `chart` on `app`)
-from pipelines.cli import app
+from dashboard.present import commands  # noqa: F401  (registers `deck` and `chart` on `app`)
+from pipelines.cli.main import app
 
 __all__ = ["app"]
 

@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard.i18n import t
-from pipelines import export
+from pipelines.query import export
 
 TOPOJSON_URL = "/app/static/topojson/"
 

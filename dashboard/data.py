@@ -22,7 +22,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipelines import settings, warehouse
+from pipelines import settings
+from pipelines.store import warehouse
 
 _LOCK = threading.Lock()
 

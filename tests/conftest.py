@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import warehouse
+from pipelines.store import warehouse
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -23,7 +23,7 @@ def empty_warehouse(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A full build (reference, cited, a small demo dataset). Treat as read-only."""
-    from pipelines import build
+    from pipelines.bundled import build
 
     live = tmp_path_factory.mktemp("built") / "warehouse.duckdb"
     build.build(live, demo_rows=3000)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import warehouse
+from pipelines.store import warehouse
 
 COUNTRIES = """
 INSERT INTO country (iso3, iso2, m49, name_en, region_code, region_name, subregion_code,

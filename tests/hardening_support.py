@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import warehouse
+from pipelines.store import warehouse
 
 
 def table_checksums(live: Path) -> dict[str, tuple[int, str]]:

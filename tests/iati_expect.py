@@ -1,6 +1,6 @@
 """An independent, deliberately simple reading of IATI transaction totals for the tests.
 
-It shares no code with ``pipelines.sources.iati``: one lxml pass that counts ``<transaction>``
+It shares no code with ``pipelines.sources.iati.parse``: one lxml pass that counts ``<transaction>``
 elements and sums well-formed funding-flow values by (transaction type, currency).
 """
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import admin, cli_admin  # noqa: F401  (cli_admin registers `admin`)
-from pipelines.cli_app import app
+from pipelines.appstate import admin
+from pipelines.cli import admin as cli_admin  # noqa: F401  (cli_admin registers `admin`)
+from pipelines.cli.app import app
 
 PASSWORD = "correct horse battery staple"
 

@@ -28,8 +28,10 @@ from dashboard_fixtures import fixture_warehouse, no_filters  # noqa: F401 (fixt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import aggregates, batches, build, load, warehouse
 from pipelines import settings as project_settings
+from pipelines.bundled import build
+from pipelines.ingest import load
+from pipelines.store import aggregates, batches, warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = sorted(

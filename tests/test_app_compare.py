@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from workbench_fixtures import build_fixture_warehouse
 
-from pipelines import state
+from pipelines.appstate import store as state
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 

@@ -9,7 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from workbench_fixtures import build_fixture_warehouse
 
-from pipelines import slices, state, warehouse
+from pipelines.appstate import store as state
+from pipelines.query import slices
+from pipelines.store import warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard" / "app.py"
@@ -137,7 +139,7 @@ def test_the_sql_console_page_runs_a_query_and_refuses_a_write(env):
 
 
 def test_a_cell_selected_in_the_table_drills_to_the_same_rows_as_the_selectboxes(live):
-    from dashboard import pivot_view
+    from dashboard.workbench import pivot as pivot_view
 
     con = warehouse.connect_reader(live)
     try:

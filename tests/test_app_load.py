@@ -10,7 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.admin_gate import ADMIN_KEY
-from pipelines import admin, upload, warehouse
+from pipelines.appstate import admin
+from pipelines.ingest import upload
+from pipelines.store import warehouse
 
 PAGE = Path(__file__).resolve().parents[1] / "dashboard" / "app_pages" / "load.py"
 PASSWORD = "a long admin password"
@@ -130,7 +132,7 @@ def test_an_oversized_or_unexpected_upload_is_refused_before_anything_is_written
 
 
 def _load_directly(live: Path, tmp_path: Path) -> str:
-    from pipelines import load
+    from pipelines.ingest import load
 
     path = tmp_path / "direct.csv"
     path.write_bytes(CSV)

@@ -10,7 +10,7 @@ from dashboard_fixtures import fixture_warehouse, no_filters  # noqa: F401 (fixt
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
-from pipelines import warehouse
+from pipelines.store import warehouse
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 PAGES = ("overview", "funds", "regions", "sources")

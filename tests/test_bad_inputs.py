@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from hardening_support import table_checksums
 
-from pipelines import load, warehouse
+from pipelines.ingest import load
+from pipelines.store import warehouse
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASES = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["case"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines import build, warehouse
+from pipelines.bundled import build
+from pipelines.store import warehouse
 
 
 def _count(live: Path, sql_text: str) -> int:

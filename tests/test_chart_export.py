@@ -16,8 +16,8 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from pipelines import chart_export
-from pipelines.deck_pdf import pdf_page_count
+from dashboard.present import chart_images as chart_export
+from dashboard.present.deck_pdf import pdf_page_count
 
 LAND = (200, 230, 160)
 

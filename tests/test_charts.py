@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import charts, charts_funds, charts_geo
+from dashboard.charts import flows as charts
+from dashboard.charts import funds as charts_funds
+from dashboard.charts import geo as charts_geo
 
 NAMES = {"pgtf": "PGTF", "direct": "Direct", "government": "Governments", "other": "Other"}
 

@@ -12,7 +12,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines import cited, fx, reference, settings, warehouse
+from pipelines import settings
+from pipelines.bundled import cited
+from pipelines.ingest import fx
+from pipelines.reference import tables as reference
+from pipelines.store import warehouse
 
 # figures.csv "fund" label (a distinctive part of it) -> warehouse fund_id; written here, not
 # read from the transcription, so the golden totals check the mapping too

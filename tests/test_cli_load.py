@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import warehouse
-from pipelines.cli import app
+from pipelines.cli.main import app
+from pipelines.store import warehouse
 
 BAD = Path(__file__).resolve().parent / "bad_template"
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "template.csv"
@@ -117,7 +117,7 @@ def _terminal(monkeypatch: pytest.MonkeyPatch):
 
     from rich.console import Console
 
-    from pipelines import cli_load
+    from pipelines.cli import load as cli_load
 
     buffer = io.StringIO()
     terminal = Console(file=buffer, force_terminal=True, width=120)

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workbench_fixtures import CONTRIBUTORS, build_fixture_warehouse
 
-from dashboard import compare_view as cv
 from dashboard.filter_state import Filters, sql_params
-from pipelines import warehouse
+from dashboard.workbench import compare as cv
+from pipelines.store import warehouse
 
 IDS = [c[0] for c in CONTRIBUTORS]
 

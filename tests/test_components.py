@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard import components
 from dashboard.components import Footer
-from pipelines import export
+from pipelines.query import export
 
 
 def test_footer_states_unit_currency_stages_flows_and_sources():

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 from dashboard.filter_state import Filters, sql_params
-from pipelines import warehouse
+from pipelines.store import warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 READERS = 8

@@ -11,7 +11,8 @@ import pytest
 from dashboard_fixtures import make_fixture_warehouse, no_filters
 
 from dashboard import data
-from pipelines import settings, warehouse
+from pipelines import settings
+from pipelines.store import warehouse
 
 KPIS = no_filters(dataset="demo")
 

@@ -10,8 +10,9 @@ import pytest
 from pptx import Presentation
 from pptx.util import Inches
 
-from pipelines import chart_export, deck_pdf
-from pipelines.deck import Deck, DeckLabels, SourceDoc, ViewSlide, slide_count, write_pptx
+from dashboard.present import chart_images as chart_export
+from dashboard.present import deck_pdf
+from dashboard.present.deck import Deck, DeckLabels, SourceDoc, ViewSlide, slide_count, write_pptx
 
 RES = SourceDoc(
     "doc_res", "A/RES/58/220 — Resolution 58/220 (UN, 2003)", "https://undocs.org/A/RES/58/220"

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines import export
+from pipelines.query import export
 
 DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", '=HYPERLINK("http://x","y")']
 
@@ -159,14 +159,15 @@ def fixture_live(tmp_path_factory):
 def _cli(*args: str):
     from typer.testing import CliRunner
 
-    from pipelines import cli_export  # noqa: F401  (registers the command)
-    from pipelines.cli_app import app
+    from pipelines.cli import export as cli_export  # noqa: F401  (registers the command)
+    from pipelines.cli.app import app
 
     return CliRunner().invoke(app, ["export", *args])
 
 
 def _expected(live, **filters):
-    from pipelines import slices, warehouse
+    from pipelines.query import slices
+    from pipelines.store import warehouse
 
     con = warehouse.connect_plain(live)
     try:

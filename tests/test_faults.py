@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from hardening_support import table_checksums, write_big_csv
 
-from pipelines import warehouse
+from pipelines.store import warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "FUNDFLOWS_QUIET": "1", "PYTHONWARNINGS": "ignore"}

@@ -17,7 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import export, load, warehouse
+from pipelines.ingest import load
+from pipelines.query import export
+from pipelines.store import warehouse
 
 HEADER = ["date", "stage", "contributor", "contributor_kind", "recipient", "recipient_kind",
           "recipient_country", "amount", "currency", "description", "source"]  # fmt: skip

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import fx, warehouse
+from pipelines.ingest import fx
+from pipelines.store import warehouse
 
 
 @pytest.fixture

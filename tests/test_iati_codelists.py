@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import iati_codelists, warehouse
+from pipelines.reference import iati_codelists
+from pipelines.store import warehouse
 
 EXPECTED_COUNTS = {
     "AidType": 24,

@@ -1,4 +1,4 @@
-"""IATI files end to end through ``pipelines.load.load_files`` into a built warehouse."""
+"""IATI files end to end through ``pipelines.ingest.load.load_files`` into a built warehouse."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from hardening_support import table_checksums
 from iati_expect import transaction_totals
 
-from pipelines import load, warehouse
+from pipelines.ingest import load
+from pipelines.store import warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iati"
 TYPE_STAGE_LEG = {
@@ -263,7 +264,7 @@ def test_flow_ids_name_dataset_activity_position_and_split(built_copy, rules_rep
 
 
 def test_flow_ids_stay_the_same_after_delete_batch_and_a_reload(built_copy, rules_report):
-    from pipelines import batches
+    from pipelines.store import batches
 
     sql = "SELECT flow_id, amount_original FROM flow WHERE dataset = 'iati_test' ORDER BY 1"
     before = fetch(built_copy, sql)
@@ -438,7 +439,7 @@ def test_xml_that_breaks_after_written_chunks_is_refused_and_nothing_of_it_stays
 def test_the_report_keeps_a_capped_list_of_rejects_and_rejected_row_keeps_all(
     built_copy, monkeypatch
 ):
-    from pipelines.sources import iati_load
+    from pipelines.ingest import iati_stream as iati_load
 
     monkeypatch.setattr(iati_load, "MAX_REPORT_REJECTS", 3)
     (report,) = load.load_files(built_copy, [FIXTURES / "malformed.xml"], dataset="iati_bad")
@@ -471,7 +472,7 @@ def test_checkpoints_between_chunks_under_a_small_limit_load_the_same_flows(
 ):
     """Every chunk's commit checkpoints (WAL threshold 0); the load equals the one-chunk load,
     also when the checkpoint's memory limit cannot be met (it falls back, never fails)."""
-    from pipelines.sources import iati_load
+    from pipelines.ingest import iati_stream as iati_load
 
     calls = []
     real = iati_load._checkpoint

@@ -9,9 +9,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from pipelines.candidates import CANDIDATE_COLUMNS, REJECT_COLUMNS
 from pipelines.sources import iati
-from pipelines.sources.iati_frame import to_frame
+from pipelines.sources.candidates import CANDIDATE_COLUMNS, REJECT_COLUMNS
+from pipelines.sources.iati.frame import to_frame
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iati"
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from iati_expect import transaction_totals
 
-from pipelines import load, warehouse
-from pipelines.candidates import UnusableFile
+from pipelines.ingest import load
 from pipelines.sources import iati
+from pipelines.sources.candidates import UnusableFile
+from pipelines.store import warehouse
 
 REAL_FILES = [
     "undp-subset-from-ocha-covid-2021.xml",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.candidates import UnusableFile
 from pipelines.sources import iati
+from pipelines.sources.candidates import UnusableFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iati"
 

@@ -35,7 +35,7 @@ def test_no_pipelines_module_imports_the_dashboard_or_streamlit():
 
 def test_importing_every_pipelines_command_loads_no_dashboard_module():
     code = (
-        "import sys, pipelines.cli\n"
+        "import sys, pipelines.cli.main\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dashboard', 'streamlit')))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import batches, load, warehouse
+from pipelines.ingest import load
+from pipelines.store import batches, warehouse
 
 BAD = Path(__file__).resolve().parent / "bad_template"
 REPO = Path(__file__).resolve().parents[1]

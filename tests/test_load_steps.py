@@ -9,10 +9,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from pipelines import warehouse
-from pipelines.candidates import CANDIDATE_COLUMNS
-from pipelines.load_steps import candidate_table, drop_temp, process, rejects_frame
+from pipelines.ingest.steps import candidate_table, drop_temp, process, rejects_frame
 from pipelines.sources import template
+from pipelines.sources.candidates import CANDIDATE_COLUMNS
+from pipelines.store import warehouse
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 MINIMAL = Path(__file__).resolve().parent / "bad_template" / "minimal_reference.sql"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import warehouse
+from pipelines.store import warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "dashboard" / "app.py"
@@ -114,7 +114,15 @@ def test_three_servers_show_the_old_or_the_new_version_while_a_load_publishes(se
 
     live, urls = served
     old = warehouse.version_of(warehouse.resolve(live))
-    load = [sys.executable, "-m", "pipelines.cli", "load", str(TEMPLATE), "--warehouse", str(live)]
+    load = [
+        sys.executable,
+        "-m",
+        "pipelines.cli",
+        "load",
+        str(TEMPLATE),
+        "--warehouse",
+        str(live),
+    ]
     seen: list[int] = []
     with sync_playwright() as p:
         browsers = [p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

@@ -16,7 +16,8 @@ from dashboard_fixtures import (  # noqa: F401 (fixture)
     no_filters,
 )
 
-from pipelines import settings, warehouse
+from pipelines import settings
+from pipelines.store import warehouse
 
 QUERIES = sorted(
     p.stem for p in (settings.SQL_DIR / "queries").glob("*.sql")

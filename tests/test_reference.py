@@ -10,7 +10,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines import names, reference, settings, warehouse
+from pipelines import settings
+from pipelines.reference import names
+from pipelines.reference import tables as reference
+from pipelines.store import warehouse
 
 SEED_CITIES = [
     "Lyon", "Geneva", "Bamako", "Lomé", "Québec", "Ouagadougou", "Port-au-Prince", "Lokossa",

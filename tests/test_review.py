@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import review, warehouse
+from pipelines.store import review, warehouse
 
 FLOW = (
     "INSERT INTO flow (flow_id, dataset, batch_id, stage, leg, source_actor_id, "

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workbench_fixtures import build_fixture_warehouse
 
-from pipelines import slices, warehouse
+from pipelines.query import slices
+from pipelines.store import warehouse
 
 DIMS = sorted(slices.DIMENSIONS)
 

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from workbench_fixtures import build_fixture_warehouse
 
-from pipelines import slices, warehouse
+from pipelines.query import slices
+from pipelines.store import warehouse
 
 CUBE_DIMS = sorted(slices.CUBE_DIMENSIONS)
 # filter name -> the explore_flows columns its values are drawn from

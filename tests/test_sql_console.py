@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from workbench_fixtures import build_fixture_warehouse
 
-from dashboard import sql_console
-from pipelines import warehouse
+from dashboard.workbench import sql_console
+from pipelines.store import warehouse
 
 
 @pytest.fixture(scope="module")

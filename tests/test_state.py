@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from pipelines import state
+from pipelines.appstate import store as state
 
 
 def test_a_saved_view_round_trips_and_gives_a_permalink(tmp_path):

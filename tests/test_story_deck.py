@@ -14,12 +14,14 @@ from dashboard_fixtures import make_fixture_warehouse
 from pptx import Presentation
 from typer.testing import CliRunner
 
-from dashboard import cli_deck as _registers_deck_commands  # noqa: F401
-from dashboard import story
 from dashboard.filter_state import Filters
-from pipelines import chart_export, deck_pdf, state, warehouse
-from pipelines.cli_app import app
-from pipelines.deck_i18n import translator
+from dashboard.present import chart_images as chart_export
+from dashboard.present import commands as _registers_deck_commands  # noqa: F401
+from dashboard.present import deck_pdf, story
+from dashboard.present.deck_i18n import translator
+from pipelines.appstate import store as state
+from pipelines.cli.app import app
+from pipelines.store import warehouse
 
 RES = "A/RES/58/220 — Resolution 58/220 (UN, 2003)"
 MAYORS = "A/CONF.191/L.11 — Mayors meeting (UN, 2001)"

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import aggregates, fx, synth, warehouse
+from pipelines.bundled import synth
+from pipelines.ingest import fx
+from pipelines.store import aggregates, warehouse
 
 # iso3, name, M49 region, currency, LDC, G-77, DAC
 COUNTRIES = [

@@ -8,8 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipelines.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile
 from pipelines.sources import template
+from pipelines.sources.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile
 
 BAD = Path(__file__).resolve().parent / "bad_template"
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"

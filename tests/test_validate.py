@@ -8,9 +8,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from pipelines import validate, warehouse
-from pipelines.candidates import CANDIDATE_COLUMNS
-from pipelines.load_steps import candidate_table
+from pipelines.ingest import validate
+from pipelines.ingest.steps import candidate_table
+from pipelines.sources.candidates import CANDIDATE_COLUMNS
+from pipelines.store import warehouse
 
 GOOD = {
     "date_text": "2024-01-31",

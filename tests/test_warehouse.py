@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import aggregates, warehouse
+from pipelines.store import aggregates, warehouse
 
 
 def _sha(path: Path) -> str:
@@ -228,7 +228,8 @@ def _template_file(tmp_path: Path, name: str, amount: int) -> Path:
 
 
 def test_a_load_checks_only_its_own_flows_and_a_deletion_checks_every_flow(tmp_path: Path) -> None:
-    from pipelines import batches, load
+    from pipelines.ingest import load
+    from pipelines.store import batches
 
     live = _reference_warehouse(tmp_path)
     (first,) = load.load_files(live, [_template_file(tmp_path, "a.csv", 10)], dataset="main")

@@ -12,7 +12,7 @@ import random
 from datetime import date
 from pathlib import Path
 
-from pipelines import warehouse
+from pipelines.store import warehouse
 
 COUNTRIES = [
     # iso3, name, region, subregion, ldc, lldc, sids, g77, dac

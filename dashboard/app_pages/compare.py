@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from dashboard import compare_view as cv
 from dashboard import components, page_kit
 from dashboard.i18n import label, money, number, percent
+from dashboard.workbench import compare as cv
 from dashboard.workbench_text import tx
-from pipelines import settings, state
+from pipelines import settings
+from pipelines.appstate import store as state
 
 v = page_kit.view()
 st.title(tx("page.compare"))

@@ -5,12 +5,13 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard import components, data, filters, page_kit
-from dashboard import pivot_view as pv
 from dashboard.filter_state import to_query
 from dashboard.i18n import money, number
+from dashboard.workbench import pivot as pv
 from dashboard.workbench_text import tx
-from pipelines import settings, state
-from pipelines.names import normalise
+from pipelines import settings
+from pipelines.appstate import store as state
+from pipelines.reference.names import normalise
 
 v = page_kit.view()
 st.title(tx("page.explore"))

@@ -3,7 +3,9 @@ timeline."""
 
 import streamlit as st
 
-from dashboard import charts, charts_funds, components, filters, page_kit
+from dashboard import components, filters, page_kit
+from dashboard.charts import flows as charts
+from dashboard.charts import funds as charts_funds
 from dashboard.i18n import t
 
 v = page_kit.view()

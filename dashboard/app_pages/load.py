@@ -5,7 +5,8 @@ import streamlit as st
 
 from dashboard import admin_gate, data
 from dashboard.load_text import tx as t
-from pipelines import batches, load, review, upload
+from pipelines.ingest import load, upload
+from pipelines.store import batches, review
 
 st.title(t("load.title"))
 if not admin_gate.require_admin():

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, components, data, filters, kpis, page_kit
+from dashboard import components, data, filters, page_kit
+from dashboard.charts import flows as charts
+from dashboard.charts import kpis
 from dashboard.filter_state import STAGE_GROUPS
 from dashboard.i18n import money, number, percent, t
 

@@ -3,7 +3,8 @@ shares, and the city-to-city map."""
 
 import streamlit as st
 
-from dashboard import charts_geo, components, filters, page_kit
+from dashboard import components, filters, page_kit
+from dashboard.charts import geo as charts_geo
 from dashboard.filter_state import STAGE_GROUPS
 from dashboard.i18n import t
 

@@ -3,7 +3,8 @@ actors to review, possible duplicates, coverage; methodology and glossary."""
 
 import streamlit as st
 
-from dashboard import charts, components, page_kit
+from dashboard import components, page_kit
+from dashboard.charts import flows as charts
 from dashboard.i18n import t
 
 v = page_kit.view()

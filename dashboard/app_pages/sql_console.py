@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import data, sql_console
-from dashboard import pivot_view as pv
+from dashboard import data
 from dashboard.i18n import number
+from dashboard.workbench import pivot as pv
+from dashboard.workbench import sql_console
 from dashboard.workbench_text import tx
 
 st.title(tx("page.sql_console"))

@@ -33,8 +33,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import warehouse
-from pipelines.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile, empty_rejects
+from pipelines.sources.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile, empty_rejects
+from pipelines.store import warehouse
 
 TEMPLATE_COLUMNS = [
     "date", "stage", "contributor", "contributor_kind", "contributor_country", "fund",

@@ -1,5 +1,5 @@
 -- purpose: totals of the rows a load would write (Load data page preview), from the loader's
---          temp table `staged` after pipelines.load.process on a read-only connection
+--          temp table `staged` after pipelines.ingest.load.process on a read-only connection
 -- grain: stage × leg × currency (in- and out-legs shown apart: never add them)
 -- params: none
 -- columns: stage, leg, currency, flows, amount_original

@@ -1,5 +1,5 @@
 -- remove one batch ($batch) and what it created that nothing else uses
--- (recorded for pipelines/warehouse.py: a publication that deletes is checked whole)
+-- (recorded for pipelines/store/warehouse.py: a publication that deletes is checked whole)
 CREATE TEMP TABLE IF NOT EXISTS publication_write (batch_id VARCHAR, op VARCHAR);
 INSERT INTO publication_write VALUES ($batch, 'delete');
 DELETE FROM flow WHERE batch_id = $batch;

@@ -2,7 +2,7 @@
 -- fx_input(_i, currency, flow_date, year, amount_original): temp table fx_pick(currency,
 -- flow_date, year, fx_rate, fx_date, fx_source, fx_flags), and the temp view
 -- fx_result(_i, fx_rate, fx_date, fx_source, amount_usd, fx_flags) per row. Precedence and
--- rules: pipelines/fx.py docstring. $max_stale: days an ECB rate may lag; $min_days: daily
+-- rules: pipelines/ingest/fx.py docstring. $max_stale: days an ECB rate may lag; $min_days: daily
 -- rates a year needs for its average. Keys: currency upper-cased and trimmed, year defaulting
 -- to the year of flow_date (the loader's rows already are so and join fx_pick directly).
 -- Only the daily rates the input can use are read (temp table fx_daily_used: its currencies

@@ -1,4 +1,4 @@
--- ids for every candidate: temp table cres (pipelines/resolve.py describes the matching).
+-- ids for every candidate: temp table cres (pipelines/ingest/resolve.py describes the matching).
 -- Each distinct raw name is looked up once (temp nm), then joined back per column.
 CREATE OR REPLACE TEMP TABLE nm AS
 SELECT n.raw, n.norm,

@@ -1,4 +1,4 @@
--- Parse and check every candidate of cand (see pipelines/validate.py for the rules): temp view
+-- Parse and check every candidate of cand (see pipelines/ingest/validate.py for the rules): temp view
 -- cv, one row per candidate with the parsed values, the first failing check (reason_code,
 -- column_name, value) and the candidate columns the later steps use. cv is a view: the
 -- resolution step reads it once into temp table cres (no per-candidate table is joined back).

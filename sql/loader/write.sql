@@ -1,7 +1,7 @@
 -- write one batch from the temp tables staged, fx_pick, src_map, new_actor and
 -- row_reject (sql/loader/write_batch.sql then records the batch). Parameters: $batch,
 -- $dataset, $file.
--- the publication's record of what it wrote (pipelines/warehouse.py limits its checks with it)
+-- the publication's record of what it wrote (pipelines/store/warehouse.py limits its checks with it)
 CREATE TEMP TABLE IF NOT EXISTS publication_write (batch_id VARCHAR, op VARCHAR);
 
 INSERT INTO publication_write VALUES ($batch, 'insert');

@@ -1,5 +1,5 @@
 -- 002_flow_cube: the flows pre-aggregated for the chart queries (see sql/aggregates/ and
--- pipelines/aggregates.py). One row per combination of every column a chart filters or groups
+-- pipelines/store/aggregates.py). One row per combination of every column a chart filters or groups
 -- on; money summed in each display currency; maintained inside every publication.
 CREATE TABLE flow_cube (
     dataset                     VARCHAR NOT NULL,

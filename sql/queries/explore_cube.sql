@@ -6,7 +6,7 @@
 -- params: dataset, year_from, year_to, fund, stage, modality, contributor_kind, contributor, recipient_country, region, status, stage_group, leg, q, display_currency
 --   as in explore_flows.sql. The cube holds no text to search and money only in USD, EUR, CHF
 --   and GBP: with a search text or another display currency it returns no row and the caller
---   (pipelines/slices.py) reads explore_flows instead.
+--   (pipelines/query/slices.py) reads explore_flows instead.
 -- columns: the grouping columns of explore_flows a pivot uses, plus flows (flows in the
 --   group), amount_usd (their exact USD sum), amount_display (their sum in the display
 --   currency, NULL when none has an amount in it) and flows_without_rate.

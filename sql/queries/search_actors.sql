@@ -2,7 +2,7 @@
 --   case- and accent-insensitive) contains the text, with the aliases that matched
 -- grain: actor
 -- params: q
---   q: normalised text (pipelines.names.normalise); '' matches nothing
+--   q: normalised text (pipelines.reference.names.normalise); '' matches nothing
 -- columns: actor_id, name, kind, country_iso3, aliases, flows
 WITH hits AS (
     SELECT a.actor_id, NULL AS alias

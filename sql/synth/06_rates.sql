@@ -1,5 +1,5 @@
 -- synth step 6: exchange rates for the units in other currencies, by the rules of
--- pipelines/fx.py: the last ECB rate on or before the date (at most 10 days old), or the year's
+-- pipelines/ingest/fx.py: the last ECB rate on or before the date (at most 10 days old), or the year's
 -- average of daily rates (at least 100 of them) for a year-only row. A unit lacking a rate for
 -- one of its rows stays in US dollars (so before 1999 every row is in USD).
 CREATE OR REPLACE TEMP TABLE synth_fx_year AS

@@ -2,7 +2,7 @@
 -- filters with the same meaning, one row per cube group instead of one per flow.
 -- grain: a flow_cube group (see sql/migrations/002_flow_cube.sql)
 -- The cube holds money in USD, EUR, CHF and GBP (the dashboard's display currencies); for any
--- other, pipelines.warehouse.query runs the same query text over flows_cube_flows(...)
+-- other, pipelines.store.warehouse.query runs the same query text over flows_cube_flows(...)
 -- (sql/views/per_flow_cube.sql: one flow per row, slower, same results), and flows_cube
 -- itself raises an error. Two macros rather than a UNION of both: binding the per-flow branch
 -- (all of flows_enriched) cost every chart query about 9 ms of planning even when the branch

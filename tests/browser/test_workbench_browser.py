@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from pipelines import slices, warehouse
+from pipelines.query import slices
+from pipelines.store import warehouse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from workbench_fixtures import build_fixture_warehouse  # noqa: E402

@@ -1,0 +1,1 @@
+"""Presenting: the story, the deck (PPTX/PDF), chart images and the deck/chart commands."""

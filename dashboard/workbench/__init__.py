@@ -1,0 +1,1 @@
+"""The analysts' workbench: Explore pivots, Compare and the SQL console."""

@@ -1,0 +1,1 @@
+"""App state that is not warehouse data: saved views, groups, the admin credential."""

@@ -1,0 +1,1 @@
+"""The bundled datasets: build, the cited figures and the synthetic demo."""

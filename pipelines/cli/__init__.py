@@ -1,0 +1,1 @@
+"""The ``fundflows`` command-line application and its command modules."""

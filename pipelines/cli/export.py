@@ -1,0 +1,87 @@
+"""`fundflows export`: the filtered flows, one row per flow with every provenance column."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipelines import settings
+from pipelines.cli.app import WarehouseOpt, app, make_console, warehouse_or_default
+from pipelines.query import export, slices
+from pipelines.store import warehouse
+
+console = make_console()
+Many = Annotated[list[str] | None, typer.Option(help="Repeat for several values.")]
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[
+        Path, typer.Option("--out", help="File to write (a folder with --partition-by).")
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or parquet.")] = "csv",
+    dataset: Annotated[list[str] | None, typer.Option(help="Dataset(s); default: all.")] = None,
+    warehouse_path: WarehouseOpt = None,
+    year_from: Annotated[int | None, typer.Option(help="First year.")] = None,
+    year_to: Annotated[int | None, typer.Option(help="Last year.")] = None,
+    fund: Many = None,
+    stage: Many = None,
+    modality: Many = None,
+    contributor_kind: Many = None,
+    contributor: Many = None,
+    recipient_country: Many = None,
+    region: Many = None,
+    status: Annotated[list[str] | None, typer.Option(help="ldc, lldc or sids.")] = None,
+    currency: Annotated[str, typer.Option(help="Display currency of amount_display.")] = "USD",
+    search: Annotated[
+        str, typer.Option(help="Free text over actor names, aliases, descriptions.")
+    ] = "",
+    partition_by: Annotated[
+        str | None, typer.Option(help="Hive-partitioned Parquet folder by this column (year).")
+    ] = None,
+    datapackage: Annotated[
+        bool, typer.Option(help="Also write datapackage.json beside the output.")
+    ] = True,
+) -> None:
+    """Export the filtered flows as CSV, XLSX or Parquet (same slices as the Explore page).
+
+    Every provenance column is kept: source document (symbol, title, link), locator, batch and
+    file, exchange rate, rate date and source, flags. In CSV and XLSX, text a spreadsheet would
+    execute (starting with = + - @, tab or carriage return) is prefixed with an apostrophe.
+    Filters take the dashboard's vocabulary; repeat an option for several values.
+    """
+    live = warehouse_or_default(warehouse_path)
+    if not warehouse.resolve(live).exists():
+        console.print(f"[red]error:[/red] no warehouse at {live}: run `fundflows build` first")
+        raise typer.Exit(2)
+    params = slices.filter_params(
+        currency.upper(), search, dataset=dataset, year_from=year_from, year_to=year_to,
+        fund=fund, stage=stage, modality=modality, contributor_kind=contributor_kind,
+        contributor=contributor, recipient_country=recipient_country, region=region,
+        status=status,
+    )  # fmt: skip
+    text = warehouse.sql("queries/explore_flows") + "\nORDER BY year, flow_id"
+    con = warehouse.connect_plain(live)
+    if settings.quiet():
+        con.execute("SET enable_progress_bar = false")
+    try:
+        rows = export.export_query(con, text, params, fmt, out, partition_by=partition_by)
+        schema = con.sql(text + " LIMIT 0", params=params).to_arrow_table().schema
+    except export.ExportError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        con.close()
+    if datapackage:
+        _write_datapackage(out, fmt, schema, partition_by)
+    console.print(f"wrote {rows:,} flows to {out}")
+
+
+def _write_datapackage(out: Path, fmt: str, schema: object, partition_by: str | None) -> None:
+    target = out / "datapackage.json" if partition_by else out.with_name("datapackage.json")
+    path = f"{partition_by}=*/*.parquet" if partition_by else out.name
+    descriptor = export.datapackage(schema, "fundflows-flows", path, fmt)
+    target.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Read-side slices of the warehouse: pivots, drill-downs and exports."""

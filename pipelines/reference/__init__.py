@@ -1,0 +1,1 @@
+"""Reference tables: countries, statuses, regions, cities, actors, IATI code lists."""
