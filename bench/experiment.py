@@ -28,7 +28,7 @@ import common
 import pandas.testing as pdt
 
 from pipelines import settings
-from pipelines.store import warehouse
+from pipelines.store import sql, warehouse
 
 MAIN = ("overview_kpis", "overview_sankey", "regions_map", "overview_by_year",
         "overview_by_modality")  # fmt: skip
@@ -48,7 +48,7 @@ def macro_without_usd_join() -> str:
 
 
 def timed(con, name: str, label: str, runs: int):
-    text = warehouse.sql(f"queries/{name}")
+    text = sql.text(f"queries/{name}")
     params = common.params_for(common.FILTER_SETS[label])
     used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", text))
     bound = {k: v for k, v in params.items() if k in used}

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipelines.ingest import fx, load  # noqa: E402
-from pipelines.store import warehouse  # noqa: E402
+from pipelines.store import sql, warehouse  # noqa: E402
 
 
 def prepare(folder: Path) -> Path:
@@ -49,7 +49,7 @@ def main() -> None:
         live = prepare(folder)
         csv = folder / "bench.csv"
         con = duckdb.connect()
-        con.sql(warehouse.sql("loader/bench_rows"), params={"rows": args.rows}).write_csv(str(csv))
+        con.sql(sql.text("loader/bench_rows"), params={"rows": args.rows}).write_csv(str(csv))
         con.close()
         size = csv.stat().st_size / 1e6
         load_before = os.getloadavg()[0]

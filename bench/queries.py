@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import common
 
 from pipelines import settings
-from pipelines.store import warehouse
+from pipelines.store import sql, warehouse
 
 FILTERED = ("flows_filtered(", "flows_cube(", "flows_flagged(")  # chart queries: the filter macros
 EVERY_ROW = ("explore_flows",)  # one row per flow: at 10M run with the three filters only
@@ -60,13 +60,13 @@ def query_names() -> list[str]:
 def takes_filters(name: str) -> bool:
     """Whether ``name`` takes the dashboard filters: a chart query over a filter macro, or an
     Explore query (``explore_*``: the same filter names, bound one by one)."""
-    text = warehouse.sql(f"queries/{name}")
+    text = sql.text(f"queries/{name}")
     return any(macro in text for macro in FILTERED) or "$year_from" in text
 
 
 def params_of(name: str, params: dict[str, object]) -> dict[str, object]:
     """``params`` as ``name`` takes them (explore_flows takes a list of datasets)."""
-    text = warehouse.sql(f"queries/{name}")
+    text = sql.text(f"queries/{name}")
     if "$dataset::VARCHAR[]" in text:
         params = params | {"dataset": [params["dataset"]]}
     if re.search(r"= \$fund\b", text):  # one fund (the Funds page's pick), not the filter
@@ -76,7 +76,7 @@ def params_of(name: str, params: dict[str, object]) -> dict[str, object]:
 
 def bound_params(name: str, params: dict[str, object]) -> dict[str, object]:
     """The parameters ``name`` binds (what ``warehouse.query`` passes to DuckDB)."""
-    used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", warehouse.sql(f"queries/{name}")))
+    used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql.text(f"queries/{name}")))
     return {k: v for k, v in params.items() if k in used}
 
 
@@ -101,7 +101,7 @@ def time_query(
 ) -> QueryTiming:
     data = _dashboard_data()
     raw_con = warehouse.connect_reader(common.warehouse_path(rows))
-    text = warehouse.sql(f"queries/{name}")
+    text = sql.text(f"queries/{name}")
     bound = bound_params(name, params)
     raw: list[float] = []
     ours: list[float] = []

@@ -105,9 +105,9 @@ def _is_chart(name: str) -> bool:
 
 
 def _text(name: str) -> str:
-    from pipelines.store import warehouse
+    from pipelines.store import sql
 
-    return warehouse.sql(f"queries/{name}")
+    return sql.text(f"queries/{name}")
 
 
 def query_table(res: Results, rows: int) -> list[str]:

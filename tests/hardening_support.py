@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.store import warehouse
+from pipelines.store import sql, warehouse
 
 
 def table_checksums(live: Path) -> dict[str, tuple[int, str]]:
@@ -19,8 +19,8 @@ def table_checksums(live: Path) -> dict[str, tuple[int, str]]:
 
 
 def checksums_of(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
-    names = [r[0] for r in con.execute(warehouse.sql("checks_support/table_names")).fetchall()]
-    text = warehouse.sql("checks_support/table_checksum")
+    names = [r[0] for r in con.execute(sql.text("checks_support/table_names")).fetchall()]
+    text = sql.text("checks_support/table_checksum")
     return {n: tuple(con.execute(text, {"table": n}).fetchone()) for n in names}
 
 

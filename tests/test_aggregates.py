@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from pipelines import settings as project_settings
 from pipelines.bundled import build
 from pipelines.ingest import load
-from pipelines.store import aggregates, batches, warehouse
+from pipelines.store import aggregates, batches, sql, warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = sorted(
@@ -156,7 +156,7 @@ def test_the_flagged_flows_table_holds_the_flagged_rows_of_the_view(pairs):
 
 def test_the_row_by_row_base_really_reads_the_computing_view(pairs):
     base = pairs["fixture"][0]
-    text = warehouse.sql("queries/card_stats")
+    text = sql.text("queries/card_stats")
     used = set(re.findall(r"\$([a-z_]+)", text))
     params = {k: v for k, v in (no_filters() | EXTRA).items() if k in used}
     plan = "".join(r[1] for r in base.execute("EXPLAIN " + text, params).fetchall())

@@ -12,7 +12,7 @@ from dashboard_fixtures import make_fixture_warehouse, no_filters
 
 from dashboard import data
 from pipelines import settings
-from pipelines.store import warehouse
+from pipelines.store import sql, warehouse
 
 KPIS = no_filters(dataset="demo")
 
@@ -89,8 +89,8 @@ def test_an_sql_file_edited_on_disk_is_read_again(tmp_path, monkeypatch):
 
 def test_the_cube_macro_refuses_a_currency_it_holds_no_amounts_in(live):
     con = data.connection().cursor()
-    text = warehouse.sql("queries/overview_by_year")
-    used = warehouse._sql_file("queries/overview_by_year")[1]
+    text = sql.text("queries/overview_by_year")
+    used = sql.params("queries/overview_by_year")
     params = {k: v for k, v in (KPIS | {"currency": "JPY"}).items() if k in used}
     with pytest.raises(duckdb.Error, match="no amounts in JPY"):
         con.execute(text, params).df()

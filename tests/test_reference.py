@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pipelines import settings
-from pipelines.reference import names
+from pipelines.reference import frames, names
 from pipelines.reference import tables as reference
 from pipelines.store import warehouse
 
@@ -69,7 +69,7 @@ def test_status_counts_match_the_un_g77_and_oecd_lists(con):
 
 
 def test_unsd_ldc_flag_differs_from_today_only_by_sao_tome_and_principe(con):
-    raw = reference.read_table("countries.csv")
+    raw = frames.read_table("countries.csv")
     flagged = set(raw.loc[raw["m49_ldc"] == "True", "iso3"])
     today = {r[0] for r in con.execute("SELECT iso3 FROM country WHERE is_ldc").fetchall()}
     assert len(flagged) == 45
@@ -310,7 +310,7 @@ def test_countries_file_transcribes_the_shared_un_flags(shared_data: Path):
     source = pd.read_csv(
         shared_data / "countries" / "datasets-country-codes.csv", keep_default_na=False, dtype=str
     )
-    ours = reference.read_table("countries.csv").set_index("iso3")
+    ours = frames.read_table("countries.csv").set_index("iso3")
     theirs = source.set_index("ISO3166-1-Alpha-3")
     for column, flag in (
         ("Least Developed Countries (LDC)", "m49_ldc"),

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.store import aggregates, warehouse
+from pipelines.store import aggregates, sql, warehouse
 
 
 def _sha(path: Path) -> str:
@@ -185,9 +185,9 @@ def test_a_writer_publishes_while_another_process_holds_the_warehouse_open(
 
 def test_sql_names_are_restricted_to_files_under_sql() -> None:
     with pytest.raises(ValueError, match="not an SQL file name"):
-        warehouse.sql("../etc/passwd")
+        sql.text("../etc/passwd")
     with pytest.raises(FileNotFoundError):
-        warehouse.sql("queries/no_such_query")
+        sql.text("queries/no_such_query")
 
 
 def test_query_binds_only_declared_parameters_and_requires_them(empty_warehouse: Path) -> None:

@@ -14,13 +14,14 @@ from pathlib import Path
 import duckdb
 
 from pipelines import settings
-from pipelines.store import warehouse
+from pipelines.store import sql, warehouse
 
 DEMO_ROWS = 20_000
 DEMO_SEED = 2001
 BUNDLED_DATASETS = ("cited", "demo")
 BUILDER_CODE = (
-    "reference*.py", "cited*.py", "synth*.py", "fx.py", "iati_codelists.py", "aggregates.py",
+    "reference/*.py", "bundled/cited.py", "bundled/synth.py", "ingest/fx.py",
+    "store/aggregates.py",
 )  # fmt: skip
 
 # user data carried forward by a rebuild: table -> WHERE clause on the old table (fixed text)
@@ -42,10 +43,9 @@ Progress = Callable[[str], None]
 def bundle_hash() -> str:
     """Hash of everything a build reads: reference data, bundled flows, schema, views, builders."""
     digest = hashlib.sha256()
-    sql = settings.SQL_DIR
-    roots = [settings.REFERENCE_DIR, settings.FLOWS_DIR, sql / "migrations", sql / "views"]
-    roots += [sql / "synth", sql / "aggregates"]
+    roots = [settings.REFERENCE_DIR, settings.FLOWS_DIR]
     files = sorted(p for r in roots if r.is_dir() for p in r.rglob("*") if p.is_file())
+    files += sql.files(["migrations", "views", "synth", "aggregates"])
     code = settings.REPO_ROOT / "pipelines"
     for pattern in BUILDER_CODE:
         files += sorted(code.glob(pattern))

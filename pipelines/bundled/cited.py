@@ -19,7 +19,7 @@ import pandas as pd
 
 from pipelines import settings
 from pipelines.ingest import fx
-from pipelines.reference.tables import insert_frame
+from pipelines.reference.frames import insert_frame
 
 DATASET = "cited"
 BATCH_ID = "bundled-cited"

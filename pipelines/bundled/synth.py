@@ -44,7 +44,7 @@ import re
 
 import duckdb
 
-from pipelines.store import warehouse
+from pipelines.store import sql
 
 # sql/synth/<step>.sql in order; only 00_params takes parameters
 STEPS = (
@@ -95,7 +95,7 @@ def generate(con: duckdb.DuckDBPyConnection, rows: int, seed: int, dataset: str)
     params = {"rows": rows, "seed": seed, "dataset": dataset}
     try:
         for step in STEPS:
-            text = warehouse.sql(f"synth/{step}")
+            text = sql.text(f"synth/{step}")
             con.execute(text, params if step == "00_params" else None)
         written = con.execute(
             "SELECT count(*) FROM flow WHERE batch_id = $b", {"b": batch_id(dataset)}

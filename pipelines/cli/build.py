@@ -1,11 +1,7 @@
-"""Commands that build, inspect, roll back and serve the warehouse."""
+"""Commands that build, inspect and roll back the warehouse (``serve`` is the dashboard's)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -103,23 +99,3 @@ def rollback(warehouse_path: WarehouseOpt = None) -> None:
     with user_errors():
         target = warehouse.rollback(live)
     console.print(f"live warehouse now points to {target.name}")
-
-
-@app.command()
-def serve(
-    warehouse_path: WarehouseOpt = None,
-    port: Annotated[int | None, typer.Option(help="Port (default FUNDFLOWS_PORT or 8501).")] = None,
-) -> None:
-    """Build the warehouse if needed, then serve the dashboard on 127.0.0.1."""
-    live = warehouse_or_default(warehouse_path)
-    if not build_mod.is_current(live):
-        build_mod.build(live, progress=_say)
-    env = {**os.environ, "FUNDFLOWS_WAREHOUSE": str(live.resolve().parent / live.name)}
-    app_file = Path(settings.REPO_ROOT) / "dashboard" / "app.py"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app_file),
-        "--server.headless=true", "--server.address=127.0.0.1",
-        f"--server.port={port or settings.port()}", "--browser.gatherUsageStats=false",
-    ]  # fmt: skip
-    console.print(f"serving on http://127.0.0.1:{port or settings.port()}")
-    raise typer.Exit(subprocess.call(cmd, env=env, cwd=settings.REPO_ROOT))

@@ -11,7 +11,7 @@ import typer
 from pipelines import settings
 from pipelines.cli.app import WarehouseOpt, app, make_console, warehouse_or_default
 from pipelines.query import export, slices
-from pipelines.store import warehouse
+from pipelines.store import sql, warehouse
 
 console = make_console()
 Many = Annotated[list[str] | None, typer.Option(help="Repeat for several values.")]
@@ -63,7 +63,7 @@ def export_command(
         contributor=contributor, recipient_country=recipient_country, region=region,
         status=status,
     )  # fmt: skip
-    text = warehouse.sql("queries/explore_flows") + "\nORDER BY year, flow_id"
+    text = sql.text("queries/explore_flows") + "\nORDER BY year, flow_id"
     con = warehouse.connect_plain(live)
     if settings.quiet():
         con.execute("SET enable_progress_bar = false")

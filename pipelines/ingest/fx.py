@@ -27,7 +27,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.store import warehouse
+from pipelines.store import sql, warehouse
 
 MAX_STALE_DAYS = 10
 MIN_DAYS_FOR_AVERAGE = 100
@@ -76,7 +76,7 @@ def load_ecb_rates(con: duckdb.DuckDBPyConnection) -> int:
     con.register("ecb_rates_frame", frame)
     try:
         con.execute("DELETE FROM fx_daily")
-        con.execute(warehouse.sql("loader/fx_daily_insert"))
+        con.execute(sql.text("loader/fx_daily_insert"))
     finally:
         con.unregister("ecb_rates_frame")
     return int(con.execute("SELECT count(*) FROM fx_daily").fetchone()[0])
@@ -92,9 +92,8 @@ def convert_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """
     if table != "fx_input":
         raise ValueError("convert_table reads the fx_input view")
-    from pipelines.ingest.steps import run_script
 
-    run_script(con, "loader/fx_convert", max_stale=MAX_STALE_DAYS, min_days=MIN_DAYS_FOR_AVERAGE)
+    sql.script(con, "loader/fx_convert", max_stale=MAX_STALE_DAYS, min_days=MIN_DAYS_FOR_AVERAGE)
 
 
 def convert(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
@@ -187,8 +186,7 @@ def load_user_rates(live: Path, path: Path) -> int:
     tag = f"rates-{datetime.now(UTC):%Y%m%dT%H%M%S}"
     with warehouse.publish(Path(live)) as pub:
         pub.con.register("user_rates_frame", frame)
-        from pipelines.ingest.steps import run_script
 
-        run_script(pub.con, "loader/user_rates", tag=tag)
+        sql.script(pub.con, "loader/user_rates", tag=tag)
         pub.con.unregister("user_rates_frame")
     return len(frame)

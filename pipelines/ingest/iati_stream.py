@@ -27,15 +27,13 @@ import pandas as pd
 from pipelines.ingest.steps import (
     MEMORY_LIMIT,
     REJECT_COLUMNS,
-    Timer,
     drop_temp,
     process,
     rejects_frame,
-    run_script,
 )
 from pipelines.sources.candidates import ParsedFile
 from pipelines.sources.iati.parse import IatiChunk, IatiStream, held_activities
-from pipelines.store import batches
+from pipelines.store import batches, sql
 
 MAX_REPORT_REJECTS = 10_000  # rejects kept in memory for the report; rejected_row has them all
 CACHE_LIMIT = "16MB"  # between chunks: DuckDB keeps no more of the copy's blocks than this
@@ -68,7 +66,7 @@ class StreamResult:
 
 
 def _replace(con, dataset: str, batch: str, ids: list[str], result: StreamResult) -> None:
-    run_script(con, "loader/iati_replace", dataset=dataset, batch=batch, ids=ids)
+    sql.script(con, "loader/iati_replace", dataset=dataset, batch=batch, ids=ids)
     rows = con.execute(
         "SELECT batch_id, file_name, activities, transactions, rejects FROM iati_replaced"
     ).fetchall()
@@ -83,10 +81,10 @@ def _write_chunk(con, stream, chunk: IatiChunk, batch: str, dataset: str, strict
     file_name = stream.path.name
     parsed = ParsedFile(stream.path, "iati", chunk.candidates, chunk.rejects, 0)
     process(con, parsed, batch)
-    timer = Timer()
+    timer = sql.Timer()
     result.add_rejects(rejects_frame(con, file_name))
     if not (strict and result.rows_rejected):
-        run_script(con, "loader/write", batch=batch, dataset=dataset, file=file_name)
+        sql.script(con, "loader/write", batch=batch, dataset=dataset, file=file_name)
         result.wrote = True
     drop_temp(con)
     timer("write")
@@ -230,7 +228,7 @@ def _others_hold_activities(con: duckdb.DuckDBPyConnection, dataset: str, batch:
 def _load_chunks(con, stream, batch, dataset, replace, strict, result: StreamResult) -> None:
     others = _others_hold_activities(con, dataset, batch)
     for chunk in prefetched(stream.chunks()):
-        timer = Timer()
+        timer = sql.Timer()
         found = held_activities(con, dataset, chunk.activity_ids, batch) if others else []
         timer("conflicts")
         if found and not replace:

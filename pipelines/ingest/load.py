@@ -27,16 +27,14 @@ import pandas as pd
 from pipelines.ingest import iati_stream as iati_load
 from pipelines.ingest.steps import (
     REJECT_COLUMNS,
-    Timer,
     drop_temp,
     process,
     rejects_frame,
-    run_script,
 )
 from pipelines.sources.candidates import ParsedFile, UnusableFile
 from pipelines.sources.iati.parse import IatiStream, conflict_message
 from pipelines.sources.iati.xml import may_have_transactions
-from pipelines.store import batches, warehouse
+from pipelines.store import batches, sql, warehouse
 
 PRELOAD_BYTES = 16 << 20  # smaller IATI files are read whole before the publication starts
 DATASET_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -152,7 +150,7 @@ def _open_all(paths: list[Path], dataset: str, progress: Progress | None) -> lis
             sha = sha256_of(path) if path.is_file() else ""
             if progress:
                 progress(f"reading {path.name}")
-            timer = Timer()
+            timer = sql.Timer()
             source = open_any(path, dataset, progress=progress)
             timer("parse" if isinstance(source, ParsedFile) else "open")
         except (UnusableFile, OSError) as exc:
@@ -215,7 +213,7 @@ def _replace_same_name(con, dataset: str, file_name: str) -> list[str]:
 
 
 def _write_batch(con, report: LoadReport, source, sha: str, loaded_by, replaced) -> None:
-    run_script(
+    sql.script(
         con, "loader/write_batch", batch=report.batch_id, dataset=report.dataset,
         file=source.path.name, sha=sha, format="iati" if isinstance(source, IatiStream)
         else source.format, loaded_by=loaded_by, rows_read=source.rows_read,
@@ -245,8 +243,8 @@ def _load_parsed(con, report, parsed, sha, replace, strict, loaded_by) -> None:
     if strict and report.rows_rejected:
         _strict_refusal(report)
         return
-    timer = Timer()
-    run_script(con, "loader/write", batch=report.batch_id, dataset=dataset, file=parsed.path.name)
+    timer = sql.Timer()
+    sql.script(con, "loader/write", batch=report.batch_id, dataset=dataset, file=parsed.path.name)
     _write_batch(con, report, parsed, sha, loaded_by, replaced)
     timer("write")
     drop_temp(con)
@@ -323,7 +321,7 @@ def _publish(live: Path, todo: list[list], dataset: str, options: dict, progress
                 raise _StrictAbort
             if not any(r.status == "loaded" for r, _p, _s in todo):
                 raise _StrictAbort
-            timer = Timer()
+            timer = sql.Timer()
         timer("checks, commit and swap")
     except _StrictAbort:
         for report, _parsed, _sha in todo:

@@ -32,7 +32,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.reference.names import normalise
-from pipelines.store import warehouse
+from pipelines.store import sql
 
 NAME_COLUMNS = ["contributor", "recipient", "fund", "contributor_country", "recipient_country"]
 
@@ -81,7 +81,7 @@ def build_keys(con: duckdb.DuckDBPyConnection) -> None:
 
 def normalise_names(con: duckdb.DuckDBPyConnection) -> None:
     """Temp table name_norm(raw, norm) for the distinct names and countries in ``cand``."""
-    raw = con.execute(warehouse.sql("loader/distinct_names")).fetchall()
+    raw = con.execute(sql.text("loader/distinct_names")).fetchall()
     frame = pd.DataFrame(
         {"raw": [r[0] for r in raw], "norm": [normalise(r[0]) for r in raw]}, dtype="str"
     )
@@ -94,8 +94,7 @@ def resolve(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
     """Create temp tables ``cres`` (ids per candidate, resolution failures) and ``new_actor``."""
     build_keys(con)
     normalise_names(con)
-    from pipelines.ingest.steps import run_script
 
-    run_script(con, "loader/resolve")
-    run_script(con, "loader/new_actors", batch=batch_id)
-    con.execute(warehouse.sql("loader/resolve_checks"))
+    sql.script(con, "loader/resolve")
+    sql.script(con, "loader/new_actors", batch=batch_id)
+    con.execute(sql.text("loader/resolve_checks"))

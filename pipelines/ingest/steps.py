@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
 import time
 
@@ -26,7 +25,7 @@ import pyarrow as pa
 
 from pipelines.ingest import fx, resolve, validate
 from pipelines.sources.candidates import CANDIDATE_COLUMNS, ParsedFile
-from pipelines.store import warehouse
+from pipelines.store import sql
 
 REJECT_COLUMNS = ["file", "row", "column", "value", "reason_code", "reason"]
 
@@ -83,7 +82,7 @@ def _register_candidates(con: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> 
     con.register("cand", candidate_table(parsed.candidates))
     rejects = parsed.rejects.astype("object").reset_index(drop=True)
     con.register("parser_rejects_frame", rejects)
-    con.execute(warehouse.sql("loader/parser_rejects"))
+    con.execute(sql.text("loader/parser_rejects"))
     con.unregister("parser_rejects_frame")
     reasons = pd.DataFrame(list(validate.REASONS.items()), columns=["code", "reason"], dtype="str")
     con.register("reason_text_frame", reasons)
@@ -120,7 +119,7 @@ def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
 def process(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, batch_id: str) -> None:
     """Temp tables for one parsed file: cv, cres, new_actor, row_reject, staged, fx_pick."""
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # noqa: S608 - a constant
-    timer = Timer()
+    timer = sql.Timer()
     _register_candidates(con, parsed)
     timer("register")
     # IATI values are xsd:decimal: always a decimal point, never a thousands separator
@@ -129,9 +128,9 @@ def process(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, batch_id: str) -
     timer("validate")
     resolve.resolve(con, batch_id)
     timer("resolve")
-    con.execute(warehouse.sql("loader/row_rejects"))
+    con.execute(sql.text("loader/row_rejects"))
     timer("row_rejects")
-    con.execute(warehouse.sql("loader/stage"))
+    con.execute(sql.text("loader/stage"))
     timer("stage")
     con.execute(
         "CREATE OR REPLACE TEMP VIEW fx_input AS SELECT v._cid AS _i, v.currency, v.flow_date, "
@@ -140,7 +139,7 @@ def process(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, batch_id: str) -
     )
     fx.convert_table(con, "fx_input")
     timer("fx")
-    con.execute(warehouse.sql("loader/sources"), {"batch": batch_id})
+    con.execute(sql.text("loader/sources"), {"batch": batch_id})
     timer("sources")
 
 
@@ -151,13 +150,3 @@ def rejects_frame(con: duckdb.DuckDBPyConnection, file_name: str) -> pd.DataFram
         {"f": file_name},
     ).df()
     return frame[REJECT_COLUMNS]
-
-
-def run_script(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> None:
-    """Run every statement of ``sql/<name>.sql`` with the parameters it uses."""
-    for chunk in warehouse.sql(name).split(";\n"):
-        statement = re.sub(r"--[^\n]*", "", chunk).strip()
-        if not statement:
-            continue
-        used = set(re.findall(r"\$([a-z_]+)", statement))
-        con.execute(statement, {k: v for k, v in params.items() if k in used})

@@ -20,7 +20,7 @@ import pandas as pd
 
 from pipelines.ingest import load
 from pipelines.sources.candidates import UnusableFile
-from pipelines.store import warehouse
+from pipelines.store import sql, warehouse
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SUFFIXES = {"csv": ".csv", "tsv": ".csv", "txt": ".csv", "xlsx": ".xlsx", "xml": ".xml"}
@@ -80,7 +80,7 @@ def preview(live: Path, path: Path, dataset: str, label: str = "") -> Preview:
     with warehouse.attached_reader(Path(live)) as con:
         load.process(con, parsed, "preview")
         report.rejects = load.rejects_frame(con, label or path.name)
-        totals = con.execute(warehouse.sql("checks_support/preview_totals")).df()
+        totals = con.execute(sql.text("checks_support/preview_totals")).df()
     report.rows_read = parsed.rows_read
     report.rows_rejected = len(report.rejects)
     report.rows_loaded = parsed.rows_read - report.rows_rejected

@@ -30,7 +30,7 @@ from __future__ import annotations
 import duckdb
 import pycountry
 
-from pipelines.store import warehouse
+from pipelines.store import sql
 
 STAGES = ["pledge", "commitment", "paid", "allocation", "disbursement", "expenditure"]
 MODALITIES = [
@@ -74,7 +74,7 @@ def known_currencies(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE known_currency AS SELECT unnest($c) AS code", {"c": codes}
     )
-    con.execute(warehouse.sql("loader/known_currency"))
+    con.execute(sql.text("loader/known_currency"))
 
 
 def detect_decimal(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -85,7 +85,7 @@ def detect_decimal(con: duckdb.DuckDBPyConnection) -> str | None:
     evidence (either reading works). With evidence both ways, the majority wins; a tie is no
     clue. Spaces are thousands separators in every convention.
     """
-    dot, comma = con.execute(warehouse.sql("loader/decimal_evidence")).fetchone()
+    dot, comma = con.execute(sql.text("loader/decimal_evidence")).fetchone()
     if dot > comma:
         return "dot"
     if comma > dot:
@@ -95,10 +95,9 @@ def detect_decimal(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def check(con: duckdb.DuckDBPyConnection, decimal: str | None, template: bool) -> str | None:
     """Create temp view ``cv`` over ``cand`` (see module docstring); return the separator."""
-    from pipelines.ingest.steps import run_script
 
     known_currencies(con)
-    run_script(
+    sql.script(
         con,
         "loader/validate",
         decimal=decimal or "",

@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.reference.names import normalise
-from pipelines.store import warehouse
+from pipelines.store import sql, warehouse
 
 NONE_LABEL = "(none)"
 TOTAL_LABEL = "Total"
@@ -198,7 +198,7 @@ def _measure(source: Source, params: dict, measure: str) -> str:
 
 
 def _slice_sql(source: Source, measure_cols: str = "*") -> str:
-    base = warehouse.sql(f"queries/{source.query}")
+    base = sql.text(f"queries/{source.query}")
     return f"WITH slice AS ({base}\n) SELECT {measure_cols} FROM slice WHERE NOT counted_in_parent"  # noqa: S608  (fixed text)
 
 

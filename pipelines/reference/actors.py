@@ -14,8 +14,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from pipelines.reference.frames import insert_frame, read_table
 from pipelines.reference.names import normalise
-from pipelines.reference.tables import insert_frame, read_table
 
 LANGS = ("en", "fr", "es", "ru", "ar", "zh")
 ACTOR_COLUMNS = ["actor_id", "name", "kind", "country_iso3", "city_id", "iati_org_ref", "note"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines.reference.tables import insert_frame, read_table
+from pipelines.reference.frames import insert_frame, read_table
 
 LDC_SOURCE = (
     "UN CDP / UN DESA list of LDCs with years of inclusion and graduation "

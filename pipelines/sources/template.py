@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.sources.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile, empty_rejects
-from pipelines.store import warehouse
+from pipelines.store import sql
 
 TEMPLATE_COLUMNS = [
     "date", "stage", "contributor", "contributor_kind", "contributor_country", "fund",
@@ -296,7 +296,7 @@ def parse(path: Path) -> ParsedFile:
         )
         candidates = _with_constants(
             con.sql(
-                warehouse.sql("loader/template_candidates"), params={"file": path.name}
+                sql.text("loader/template_candidates"), params={"file": path.name}
             ).to_arrow_table()
         )
     finally:

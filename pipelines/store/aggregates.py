@@ -18,15 +18,11 @@ is aggregated as well, so the cube always covers every dataset.
 
 from __future__ import annotations
 
-import os
-import sys
-import time
-
 import duckdb
 
-from pipelines import settings
+from pipelines.store import sql
 
-CUBE_INSERT = "flow_cube_insert.sql"
+CUBE_INSERT = "aggregates/flow_cube_insert"
 # the display currencies flow_cube holds amounts in (flows_cube raises for any other; the
 # query function then reads flows_cube_flows: see pipelines.store.warehouse.query)
 CUBE_CURRENCIES = frozenset({"USD", "EUR", "CHF", "GBP"})
@@ -34,47 +30,34 @@ FLAGGED_BY_IDS = 1000  # up to this many flagged flows, enrich them by id (cheap
 MISSING = "SELECT DISTINCT dataset FROM flow EXCEPT SELECT DISTINCT dataset FROM flow_cube"
 
 
-def _sql(name: str) -> str:
-    return (settings.SQL_DIR / "aggregates" / name).read_text(encoding="utf-8")
-
-
-def _profile(step: str, since: tuple[float, float]) -> tuple[float, float]:
-    """Step timing on stderr when FUNDFLOWS_PROFILE is set (as pipelines.ingest.steps.Timer);
-    returns the clock for the next step."""
-    now = (time.perf_counter(), time.process_time())
-    if os.environ.get("FUNDFLOWS_PROFILE"):
-        wall, cpu = now[0] - since[0], now[1] - since[1]
-        print(f"  {step}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
-    return now
-
-
 def maintain(con: duckdb.DuckDBPyConnection, touched_datasets: set[str] | None) -> None:
     """Bring ``flow_cube`` and ``flow_flagged`` up to date at the end of a publication."""
-    clock = (time.perf_counter(), time.process_time())
+    timer = sql.Timer()
     if touched_datasets is None:
         con.execute("DELETE FROM flow_cube")
-        con.execute(_sql(CUBE_INSERT), {"datasets": None})
+        con.execute(sql.text(CUBE_INSERT), {"datasets": None})
     else:
         missing = {r[0] for r in con.execute(MISSING).fetchall()}
         datasets = sorted(set(touched_datasets) | missing)
         if datasets:
             con.execute("DELETE FROM flow_cube WHERE list_contains($d, dataset)", {"d": datasets})
-            con.execute(_sql(CUBE_INSERT), {"datasets": datasets})
-    clock = _profile("aggregates: flow_cube", clock)
+            con.execute(sql.text(CUBE_INSERT), {"datasets": datasets})
+    timer("aggregates: flow_cube")
     _rebuild_flagged(con)
-    _profile("aggregates: flow_flagged", clock)
+    timer("aggregates: flow_flagged")
 
 
 def _rebuild_flagged(con: duckdb.DuckDBPyConnection) -> None:
     """``flow_flagged`` from every flow, then its filter macro (which needs the table)."""
-    ids = [r[0] for r in con.execute(_sql("flagged_ids.sql"), {"cap": FLAGGED_BY_IDS}).fetchall()]
+    found = con.execute(sql.text("aggregates/flagged_ids"), {"cap": FLAGGED_BY_IDS}).fetchall()
+    ids = [r[0] for r in found]
     if not ids:  # the usual case: an empty table with the view's columns, no scan at all
         con.execute("CREATE OR REPLACE TABLE flow_flagged AS SELECT * FROM flows_enriched LIMIT 0")
     elif len(ids) <= FLAGGED_BY_IDS:
-        con.execute(_sql("flow_flagged_by_ids.sql"), {"ids": ids})
+        con.execute(sql.text("aggregates/flow_flagged_by_ids"), {"ids": ids})
     else:
-        con.execute(_sql("flow_flagged.sql"))
-    con.execute(_sql("flows_flagged_macro.sql"))
+        con.execute(sql.text("aggregates/flow_flagged"))
+    con.execute(sql.text("aggregates/flows_flagged_macro"))
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.store import warehouse
+from pipelines.store import sql, warehouse
 
 
 class BatchError(ValueError):
@@ -23,7 +23,7 @@ def list_batches(live: Path, dataset: str | None = None) -> pd.DataFrame:
     """Every load batch, newest first (optionally of one dataset)."""
     con = warehouse.connect_plain(live)
     try:
-        return con.execute(warehouse.sql("loader/batches_list"), {"dataset": dataset}).df()
+        return con.execute(sql.text("loader/batches_list"), {"dataset": dataset}).df()
     finally:
         con.close()
 
@@ -31,9 +31,8 @@ def list_batches(live: Path, dataset: str | None = None) -> pd.DataFrame:
 def delete_in(con: duckdb.DuckDBPyConnection, batch_id: str) -> int:
     """Delete one batch inside an open transaction; return the number of flows removed."""
     flows = con.execute("SELECT count(*) FROM flow WHERE batch_id = $b", {"b": batch_id}).fetchone()
-    from pipelines.ingest.steps import run_script
 
-    run_script(con, "loader/delete_batch", batch=batch_id)
+    sql.script(con, "loader/delete_batch", batch=batch_id)
     return int(flows[0])
 
 

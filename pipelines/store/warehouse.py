@@ -23,8 +23,10 @@ import duckdb
 import pandas as pd
 
 from pipelines import settings
-from pipelines.store import aggregates
+from pipelines.store import aggregates, sql
 
+CUBE_CALL_RE = re.compile(r"\bflows_cube\(")
+MIGRATION = "[0-9][0-9][0-9]_*"  # numbered migration files
 VERSION_RE = re.compile(r"-(\d{6})\.duckdb$")
 READER_CONFIG = {"enable_external_access": False, "lock_configuration": True}
 
@@ -33,44 +35,13 @@ class WarehouseError(RuntimeError):
     """A warehouse problem a user can act on (missing file, failed check, read-only disk)."""
 
 
-NAME_RE = re.compile(r"[a-z0-9_]+(/[a-z0-9_]+)*")
-PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
-CUBE_CALL_RE = re.compile(r"\bflows_cube\(")
-# path -> (mtime_ns, size, text, names of its $params); a file edited on disk is read again
-_SQL_FILES: dict[Path, tuple[int, int, str, frozenset[str]]] = {}
-
-
-def _sql_file(name: str) -> tuple[str, frozenset[str]]:
-    """Text and parameter names of ``sql/<name>.sql``, read once per version of the file."""
-    if not NAME_RE.fullmatch(name):
-        raise ValueError(f"not an SQL file name: {name!r}")
-    path = settings.SQL_DIR / f"{name}.sql"
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"no SQL file {path}") from None
-    known = _SQL_FILES.get(path)
-    if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
-        return known[2], known[3]
-    if not path.is_file():
-        raise FileNotFoundError(f"no SQL file {path}")
-    text = path.read_text(encoding="utf-8")
-    _SQL_FILES[path] = (stat.st_mtime_ns, stat.st_size, text, frozenset(PARAM_RE.findall(text)))
-    return text, _SQL_FILES[path][3]
-
-
-def sql(name: str) -> str:
-    """Text of ``sql/<name>.sql`` (``name`` like ``queries/kpis`` or ``checks/flow_keys``)."""
-    return _sql_file(name)[0]
-
-
 def query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
     """Run ``sql/queries/<name>.sql`` with bound named parameters; return a DataFrame.
 
     ``flow_cube`` holds money in the dashboard's display currencies only: for any other
     ``currency``, a query over ``flows_cube(...)`` reads ``flows_cube_flows(...)`` instead
     (the same columns from the flows one by one; a fixed macro name, not user text)."""
-    text, used = _sql_file(f"queries/{name}")
+    text, used = sql.text(f"queries/{name}"), sql.params(f"queries/{name}")
     missing = used - params.keys()
     if missing:
         raise ValueError(f"query {name} needs parameters {sorted(missing)}")
@@ -143,14 +114,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     done = set()
     if exists:
         done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
-    for path in sorted((settings.SQL_DIR / "migrations").glob("[0-9][0-9][0-9]_*.sql")):
-        number = int(path.name[:3])
+    for name in sql.names("migrations", MIGRATION):
+        number, stem = int(name.split("/")[1][:3]), name.split("/")[1]
         if number in done:
             continue
-        con.execute(path.read_text(encoding="utf-8"))
+        con.execute(sql.text(name))
         con.execute(
             "INSERT INTO schema_version (version, name) VALUES ($v, $n)",
-            {"v": number, "n": path.stem},
+            {"v": number, "n": stem},
         )
     return schema_version(con)
 
@@ -160,13 +131,12 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def latest_schema_version() -> int:
-    files = (settings.SQL_DIR / "migrations").glob("[0-9][0-9][0-9]_*.sql")
-    return max(int(p.name[:3]) for p in files)
+    return max(int(name.split("/")[1][:3]) for name in sql.names("migrations", MIGRATION))
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    for path in sorted((settings.SQL_DIR / "views").glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
+    for name in sql.names("views"):
+        con.execute(sql.text(name))
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, batches: list[str] | None = None) -> list[str]:
@@ -177,12 +147,11 @@ def run_checks(con: duckdb.DuckDBPyConnection, batches: list[str] | None = None)
     only; ``None`` checks every flow.
     """
     failures = []
-    for path in sorted((settings.SQL_DIR / "checks").glob("*.sql")):
-        text = path.read_text(encoding="utf-8")
-        params = {"batches": batches} if "$batches" in text else {}
-        rows = con.execute(text, params).fetchall()
+    for name in sql.names("checks"):
+        params = {"batches": batches} if "batches" in sql.params(name) else {}
+        rows = con.execute(sql.text(name), params).fetchall()
         if rows:
-            failures.append(f"{path.stem}: {len(rows)} row(s), e.g. {rows[0]}")
+            failures.append(f"{name.split('/')[1]}: {len(rows)} row(s), e.g. {rows[0]}")
     return failures
 
 

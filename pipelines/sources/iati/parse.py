@@ -28,7 +28,7 @@ from pipelines.sources.iati.frame import chunk_table, concat, to_frame
 from pipelines.sources.iati.model import Activity
 from pipelines.sources.iati.rows import emit
 from pipelines.sources.iati.xml import activities, sniff
-from pipelines.store import warehouse
+from pipelines.store import sql
 
 Progress = Callable[[int, int], None]
 MAX_NAMED_CONFLICTS = 20
@@ -133,7 +133,7 @@ def held_activities(
     if not activity_ids:
         return []
     return con.execute(
-        warehouse.sql("loader/iati_conflicts"),
+        sql.text("loader/iati_conflicts"),
         {"dataset": dataset, "ids": activity_ids, "batch": batch},
     ).fetchall()
 
