@@ -16,7 +16,7 @@ import time
 
 import streamlit as st
 
-from dashboard.load_text import tx as t
+from dashboard.i18n import t
 from pipelines.appstate import admin
 
 ADMIN_KEY = "fundflows_admin_until"

@@ -14,6 +14,7 @@ from dashboard.filter_state import PAGES  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 
 st.set_page_config(page_title="fundflows", page_icon=":material/account_tree:", layout="wide")
+data.pin_version()  # this rerun reads one warehouse version throughout
 if not data.available():
     st.error(t("app.no_warehouse", path=str(data.live_path())))
     st.stop()

@@ -5,18 +5,28 @@ path, so when a writer publishes a new version the next rerun resolves a new pat
 and the old connection is closed. Query results are cached on (resolved path, name, params):
 a new version never serves an old result.
 
+This module is the one owner of cached results: the named chart queries (``query``) and the
+Explore page's pivots and drill-downs (``remember``) share one cache. Each rerun reads the
+warehouse version once (``pin_version`` at the top of the app script): every query and cache key
+of that rerun uses the same resolved file, so a publication in between cannot file a new result
+under the old version.
+
 The result cache is a small in-process LRU (``_RESULTS``), not ``st.cache_data``: that one
 pickles every result on the way in and unpickles it on every hit (about a millisecond for a
 small chart query, seconds for a million rows). Here a hit returns a shallow copy of the cached
-DataFrame: pandas' copy-on-write copies the data the moment a page changes it, so no page can
-alter what another session gets. Bounded by entries and by bytes; ``clear()`` empties it.
+DataFrame (of each DataFrame field of a cached dataclass): pandas' copy-on-write copies the data
+the moment a page changes it, so no page can alter what another session gets. Bounded by
+entries and by bytes; ``clear()`` empties it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -26,6 +36,8 @@ from pipelines import settings
 from pipelines.store import warehouse
 
 _LOCK = threading.Lock()
+_RUN = threading.local()  # the version pinned by this thread's script run
+T = TypeVar("T")
 
 
 def live_path() -> Path:
@@ -33,8 +45,16 @@ def live_path() -> Path:
 
 
 def current_version_path() -> str:
-    """The versioned file the live path points to right now (resolved on every call)."""
-    return str(warehouse.resolve(live_path()))
+    """The versioned file of this rerun (``pin_version``), else the one the live path points
+    to right now."""
+    return getattr(_RUN, "version", None) or str(warehouse.resolve(live_path()))
+
+
+def pin_version() -> str:
+    """Resolve the live path once for this script run; every later call of the run uses it."""
+    _RUN.version = None
+    _RUN.version = current_version_path()
+    return _RUN.version
 
 
 @st.cache_resource(max_entries=2)
@@ -72,13 +92,37 @@ def clear() -> None:
         _result_bytes = 0
 
 
-def _cached(key: tuple) -> pd.DataFrame | None:
+def _copy(value: Any) -> Any:
+    """What a caller gets: a shallow copy of a DataFrame, or of each DataFrame field of a
+    frozen dataclass (copy-on-write keeps the cached data unchanged whatever the caller does)."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy(deep=False)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        frames = {
+            f.name: getattr(value, f.name).copy(deep=False)
+            for f in dataclasses.fields(value)
+            if isinstance(getattr(value, f.name), pd.DataFrame)
+        }
+        return dataclasses.replace(value, **frames) if frames else value
+    return value
+
+
+def _cached(key: tuple) -> Any:
     with _RESULTS_LOCK:
         hit = _RESULTS.get(key)
         if hit is None:
             return None
         _RESULTS.move_to_end(key)
-    return hit[0].copy(deep=False)
+    return _copy(hit[0])
+
+
+def _value_size(value: Any) -> int:
+    if isinstance(value, pd.DataFrame):
+        return _size(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = [getattr(value, f.name) for f in dataclasses.fields(value)]
+        return 1024 + sum(_size(v) for v in fields if isinstance(v, pd.DataFrame))
+    return 1024
 
 
 def _size(frame: pd.DataFrame) -> int:
@@ -94,9 +138,9 @@ def _size(frame: pd.DataFrame) -> int:
     return shallow + OBJECT_BYTES * objects * frame.shape[0]
 
 
-def _keep(key: tuple, frame: pd.DataFrame) -> None:
+def _keep(key: tuple, frame: Any) -> None:
     global _result_bytes
-    size = _size(frame)
+    size = _value_size(frame)
     if size > MAX_RESULT_BYTES:
         return
     with _RESULTS_LOCK:
@@ -132,9 +176,33 @@ def _cached_query(resolved: str, name: str, params: tuple) -> pd.DataFrame:
 
 def query(name: str, **params: object) -> pd.DataFrame:
     """Run ``sql/queries/<name>.sql`` on the current warehouse version (cached)."""
+    return _cached_query(current_version_path(), name, frozen(params))
+
+
+def frozen(params: dict[str, object]) -> tuple:
+    """Parameters as a hashable, order-free cache key (lists become tuples)."""
+    return tuple(sorted((k, _hashable(v)) for k, v in params.items()))
+
+
+def remember(kind: str, key: tuple, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """``compute(cursor)`` on this rerun's version, cached on (version, kind, key).
+
+    For results whose SQL is not one named query (the Explore pivots, whose GROUP BY follows
+    the user's whitelisted choices). ``compute`` gets its own cursor of the version's read-only
+    connection; the result (a DataFrame, or a dataclass holding DataFrames) is returned as a
+    copy, so callers may change it freely."""
     resolved = current_version_path()
-    key = tuple(sorted((k, _hashable(v)) for k, v in params.items()))
-    return _cached_query(resolved, name, key)
+    full = (resolved, kind, key)
+    hit = _cached(full)
+    if hit is not None:
+        return hit
+    cursor = _connection(resolved).cursor()
+    try:
+        value = compute(cursor)
+    finally:
+        cursor.close()
+    _keep(full, value)
+    return _copy(value)
 
 
 def available() -> bool:

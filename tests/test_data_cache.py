@@ -106,3 +106,35 @@ def test_a_big_result_is_counted_near_its_real_size(live):
     frame = pd.DataFrame({"s": ["x" * 20] * 50_000, "n": range(50_000), "o": [[1, 2]] * 50_000})
     real = int(frame.memory_usage(index=True, deep=True).sum())
     assert real / 2 < data._size(frame) < real * 2
+
+
+def test_a_pivot_is_cached_by_the_one_cache_owner_and_comes_back_unchanged(live):
+    from dashboard.workbench import pivot as pv
+    from pipelines.query import slices
+
+    bound = slices.filter_params("USD", "", dataset=["demo"])
+    spec = slices.PivotSpec(rows=("fund",), columns=("year",), measure="amount")
+    first = pv.run_pivot(bound, spec)
+    expected = first.long.copy(deep=True)
+    first.long["value"] = -1.0  # a caller changes what it got
+    first.long.loc[first.long.index[0], "fund"] = "changed"
+    again = pv.run_pivot(bound, spec)
+    assert again.long.equals(expected)
+    assert [key[1] for key in data._RESULTS] == ["pivot"]  # in data's cache, one entry
+
+
+def test_a_rerun_reads_one_version_even_when_a_writer_publishes_in_between(live):
+    before = data.pin_version()
+    try:
+        first = data.query("overview_kpis", **KPIS)
+        with warehouse.publish(live) as pub:
+            pub.con.execute("UPDATE flow SET amount_usd = 9000000 WHERE flow_id = 'd1'")
+        # the same run: same version, same numbers, and no new result filed under the old key
+        assert data.current_version_path() == before
+        assert transferred(data.query("overview_kpis", **KPIS)) == transferred(first)
+        assert {key[0] for key in data._RESULTS} == {before}
+        after = data.pin_version()  # the next run
+        assert after != before
+        assert transferred(data.query("overview_kpis", **KPIS)) != transferred(first)
+    finally:
+        data._RUN.version = None

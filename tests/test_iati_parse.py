@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from pipelines.sources import iati
-from pipelines.sources.candidates import CANDIDATE_COLUMNS, REJECT_COLUMNS
+from pipelines.sources.candidates import CANDIDATE_COLUMNS, PARSER_REJECT_COLUMNS
 from pipelines.sources.iati.frame import to_frame
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iati"
@@ -208,7 +208,7 @@ def test_iati_codes_and_activity_defaults_are_kept(rules):
 def malformed() -> pd.DataFrame:
     parsed = iati.parse(FIXTURES / "malformed.xml")
     assert parsed.rows_read == 13
-    assert list(parsed.rejects.columns) == REJECT_COLUMNS
+    assert list(parsed.rejects.columns) == PARSER_REJECT_COLUMNS
     return parsed
 
 

@@ -3,16 +3,15 @@
 import streamlit as st
 
 from dashboard import components, page_kit
-from dashboard.i18n import label, money, number, percent
+from dashboard.i18n import label, money, number, percent, t
 from dashboard.workbench import compare as cv
-from dashboard.workbench_text import tx
 from pipelines import settings
 from pipelines.appstate import store as state
 
 v = page_kit.view()
-st.title(tx("page.compare"))
+st.title(t("page.compare"))
 components.demo_banner(v.illustrative)
-st.caption(tx("compare.intro"))
+st.caption(t("compare.intro"))
 contributors, mixes = v.query("compare_contributors"), v.query("compare_mix")
 saved = {g.name: g for g in state.list_groups(settings.state_path())}
 options = [f"group:{g}" for g in cv.BUILTIN_GROUPS] + [f"saved:{n}" for n in saved]
@@ -23,8 +22,8 @@ names = dict(zip(contributors["contributor_id"], contributors["contributor"], st
 def _label(key: str) -> str:
     kind, _, value = key.partition(":")
     if kind == "group":
-        return tx(f"compare.group_{value}")
-    return tx("compare.saved_group", name=value) if kind == "saved" else names.get(value, value)
+        return t(f"compare.group_{value}")
+    return t("compare.saved_group", name=value) if kind == "saved" else names.get(value, value)
 
 
 def _entity(key: str) -> cv.Entity:
@@ -37,31 +36,31 @@ def _entity(key: str) -> cv.Entity:
 
 
 default = [f"actor:{a}" for a in contributors["contributor_id"].head(3)]
-chosen = st.multiselect(tx("compare.pick"), options, default=default, key="cmp_pick",
+chosen = st.multiselect(t("compare.pick"), options, default=default, key="cmp_pick",
                         format_func=_label, max_selections=cv.MAX)  # fmt: skip
 if len(chosen) < cv.MIN:
-    st.info(tx("compare.pick_more"), icon=":material/group_add:")
+    st.info(t("compare.pick_more"), icon=":material/group_add:")
     st.stop()
 entities = [_entity(k) for k in chosen]
 cur = v.currency
-category_names = v.names() | {"via_fund": tx("compare.via_fund"),
-                              "unspecified": tx("compare.unspecified"),
-                              "other": tx("compare.other_status"), "ldc": "LDC", "lldc": "LLDC",
+category_names = v.names() | {"via_fund": t("compare.via_fund"),
+                              "unspecified": t("compare.unspecified"),
+                              "other": t("compare.other_status"), "ldc": "LDC", "lldc": "LLDC",
                               "sids": "SIDS"}  # fmt: skip
 
 for entity in entities:
     facts = cv.headline(entity, contributors, mixes)
     if facts is None:
-        st.markdown(tx("compare.sentence_none", entity=entity.label))
+        st.markdown(t("compare.sentence_none", entity=entity.label))
         continue
     words = {"entity": entity.label, "share": percent(facts["share"]),
              "category": category_names.get(facts["category"], facts["category"])}  # fmt: skip
     if facts["ratio"]:
-        st.markdown(tx("compare.sentence", ratio=f"{facts['ratio']:.1f}", **words))
+        st.markdown(t("compare.sentence", ratio=f"{facts['ratio']:.1f}", **words))
     elif facts["peer_median"] == 0:
-        st.markdown(tx("compare.sentence_zero_median", **words))
+        st.markdown(t("compare.sentence_zero_median", **words))
     else:
-        st.markdown(tx("compare.sentence_no_peers", **words))
+        st.markdown(t("compare.sentence_no_peers", **words))
 
 totals = cv.totals(entities, contributors).merge(
     cv.ranks(entities, contributors), on="entity", suffixes=("", "_rank")
@@ -72,26 +71,24 @@ shown = totals.assign(
     fulfilment=totals["fulfilment"].map(percent),
     members=totals["members"].map(number),
 ).drop(columns=["of"])
-shown.columns = [tx(f"compare.col_{c}", currency=cur) for c in shown.columns]
-components.table_card(tx("compare.totals_title", n=len(contributors)), shown, "compare_totals")
+shown.columns = [t(f"compare.col_{c}", currency=cur) for c in shown.columns]
+components.table_card(t("compare.totals_title", n=len(contributors)), shown, "compare_totals")
 
 left, right = st.columns(2)
-facet = left.radio(tx("compare.facet"), cv.FACETS, horizontal=True, key="cmp_facet",
-                   format_func=lambda f: tx(f"compare.facet_{f}"))  # fmt: skip
-scale = right.radio(tx("compare.scale"), ("share", "amount"), horizontal=True, key="cmp_scale",
-                    format_func=lambda s: tx(f"compare.scale_{s}"))  # fmt: skip
+facet = left.radio(t("compare.facet"), cv.FACETS, horizontal=True, key="cmp_facet",
+                   format_func=lambda f: t(f"compare.facet_{f}"))  # fmt: skip
+scale = right.radio(t("compare.scale"), ("share", "amount"), horizontal=True, key="cmp_scale",
+                    format_func=lambda s: t(f"compare.scale_{s}"))  # fmt: skip
 table = cv.mix(entities, mixes, facet)
-axis = tx("compare.scale_share") if scale == "share" else cur
-title = tx(
-    "compare.mix_title", facet=tx(f"compare.facet_{facet}"), scale=tx(f"compare.scale_{scale}")
-)
+axis = t("compare.scale_share") if scale == "share" else cur
+title = t("compare.mix_title", facet=t(f"compare.facet_{facet}"), scale=t(f"compare.scale_{scale}"))
 members = sorted({m for e in entities for m in e.members})
 footer = v.footer(["transferred"], side="given", contributor=members or ["(none)"])
 components.card(title, cv.mix_figure(table, scale, category_names, axis) if len(table) else None,
                 table, "compare_mix", footer)  # fmt: skip
 trend = cv.mix(entities, mixes, "year")
 trend_fig = cv.trend_figure(trend, cur) if len(trend) else None
-components.card(tx("compare.trend_title", currency=cur), trend_fig, trend, "compare_trend", footer)
+components.card(t("compare.trend_title", currency=cur), trend_fig, trend, "compare_trend", footer)
 
 for entity in entities:
     me = contributors[contributors["contributor_id"].isin(entity.members[:1])]
@@ -99,19 +96,19 @@ for entity in entities:
     region = (me["region"].iloc[0] or "–") if len(me) else "–"
     bench = cv.peer_shares(entity, contributors, mixes, facet)
     if bench.empty:
-        st.caption(tx("compare.peers_none", entity=entity.label, kind=kind, region=region))
+        st.caption(t("compare.peers_none", entity=entity.label, kind=kind, region=region))
         continue
-    title = tx("compare.peers_title", entity=entity.label, kind=kind, region=region,
+    title = t("compare.peers_title", entity=entity.label, kind=kind, region=region,
                n=int(bench["peers"].iloc[0]))  # fmt: skip
-    fig = cv.peer_figure(bench, category_names, entity.label, tx("compare.peer_median"))
+    fig = cv.peer_figure(bench, category_names, entity.label, t("compare.peer_median"))
     components.card(title, fig, bench, f"compare_peers_{entity.members[0]}", footer)
 
-with st.expander(tx("compare.save_group")), st.form("cmp_group_form"):
-    name = st.text_input(tx("compare.group_name"), key="cmp_group_name")
-    if st.form_submit_button(tx("compare.save")):
+with st.expander(t("compare.save_group")), st.form("cmp_group_form"):
+    name = st.text_input(t("compare.group_name"), key="cmp_group_name")
+    if st.form_submit_button(t("compare.save")):
         members = [m for e in entities for m in e.members]
         try:
             group = state.save_group(settings.state_path(), name, members)
-            st.success(tx("compare.saved", name=group.name, n=len(group.actor_ids)))
+            st.success(t("compare.saved", name=group.name, n=len(group.actor_ids)))
         except state.StateError as exc:
             st.error(str(exc))

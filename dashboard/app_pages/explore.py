@@ -6,49 +6,48 @@ import streamlit as st
 
 from dashboard import components, data, filters, page_kit
 from dashboard.filter_state import to_query
-from dashboard.i18n import money, number
+from dashboard.i18n import money, number, t
 from dashboard.workbench import pivot as pv
-from dashboard.workbench_text import tx
 from pipelines import settings
 from pipelines.appstate import store as state
 from pipelines.reference.names import normalise
 
 v = page_kit.view()
-st.title(tx("page.explore"))
+st.title(t("page.explore"))
 components.demo_banner(v.illustrative)
-st.caption(tx("explore.intro"))
+st.caption(t("explore.intro"))
 views = state.list_views(settings.state_path())
 names = ["", *(x.name for x in views)]
 linked = filters.initial("ex_apply", "")  # a permalink names the saved view it reproduces
-applied = st.selectbox(tx("explore.apply_view"), names, key="ex_apply",
+applied = st.selectbox(t("explore.apply_view"), names, key="ex_apply",
                        index=names.index(linked) if linked in names else 0,
-                       format_func=lambda n: n or tx("explore.apply_none"))  # fmt: skip
+                       format_func=lambda n: n or t("explore.apply_none"))  # fmt: skip
 base = pv.Choice(**next((x.settings for x in views if x.name == applied and x.settings), {}))
 choice = pv.controls(base, f"@{applied}" if applied else "", v.currency)
 if choice.q:
     hits = data.query("search_actors", q=normalise(choice.q))
-    st.caption(tx("explore.search_hits") + ": " + (", ".join(hits["name"]) or "–"))
+    st.caption(t("explore.search_hits") + ": " + (", ".join(hits["name"]) or "–"))
 measure = choice.measure
 bound = pv.params(v.filters, choice)
 pivot = pv.run_pivot(bound, choice.spec())
 if pivot.is_empty:
-    st.info(tx("explore.empty"), icon=":material/filter_alt_off:")
+    st.info(t("explore.empty"), icon=":material/filter_alt_off:")
     st.stop()
 
-st.subheader(tx("explore.pivot_title", measure=pv.measure_label(measure, v.currency),
+st.subheader(t("explore.pivot_title", measure=pv.measure_label(measure, v.currency),
                 rows=", ".join(pv.dim_label(d) for d in choice.rows)))  # fmt: skip
 if pivot.forced:
-    st.caption(tx("explore.forced", dims=", ".join(pv.dim_label(d) for d in pivot.forced)))
+    st.caption(t("explore.forced", dims=", ".join(pv.dim_label(d) for d in pivot.forced)))
 table = pivot.table()
 picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-cell",
                       key=f"ex_table_{hash((choice, v.filters))}")  # fmt: skip
 missing = int(pivot.cells()["flows_without_rate"].sum())
 if missing and measure == "amount":
-    st.caption("⚠ " + tx("explore.no_rate", n=number(missing)))
-pv.downloads(table, tx("explore.slice_name"), "ex_dl_slice")
+    st.caption("⚠ " + t("explore.no_rate", n=number(missing)))
+pv.downloads(table, t("explore.slice_name"), "ex_dl_slice")
 
-st.subheader(tx("explore.drill_title"))
-st.caption(tx("explore.drill_help"))
+st.subheader(t("explore.drill_title"))
+st.caption(t("explore.drill_help"))
 selectors = st.columns(len(pivot.keys))
 key = {d: col.selectbox(pv.dim_label(d), pv.drill_options(pivot, d), key=f"drill_{d}")
        for col, d in zip(selectors, pivot.keys, strict=True)}  # fmt: skip
@@ -57,35 +56,35 @@ if cell:
     key = pv.cell_key(pivot, table, cell)
 flows_behind, value = pv.drill_summary(pivot, bound, key)  # no scan of the flows
 shown_value = money(value, v.currency) if measure == "amount" else number(flows_behind)
-st.markdown(tx("explore.drill_rows", n=number(flows_behind), value=shown_value))
+st.markdown(t("explore.drill_rows", n=number(flows_behind), value=shown_value))
 # the rows themselves are read on demand (at 10M flows a cell can hold millions)
-if st.toggle(tx("explore.show_rows", n=number(pv.DRILL_SHOWN)), key="ex_show_rows"):
+if st.toggle(t("explore.show_rows", n=number(pv.DRILL_SHOWN)), key="ex_show_rows"):
     rows_behind = pv.drill_rows(bound, key)
     if flows_behind > len(rows_behind):
-        st.caption(tx("explore.rows_first", n=number(len(rows_behind)),
+        st.caption(t("explore.rows_first", n=number(len(rows_behind)),
                       total=number(flows_behind)))  # fmt: skip
     st.dataframe(rows_behind, hide_index=True, key="ex_drill_rows",
                  column_config={"source_url": st.column_config.LinkColumn()})  # fmt: skip
-pv.downloads(pv.all_rows(bound, key), tx("explore.rows_name"), "ex_dl_rows")
+pv.downloads(pv.all_rows(bound, key), t("explore.rows_name"), "ex_dl_rows")
 
-st.subheader(tx("explore.saved_title"))
+st.subheader(t("explore.saved_title"))
 with st.form("ex_view_form"):
-    name = st.text_input(tx("explore.view_name"), key="ex_view_name")
-    if st.form_submit_button(tx("explore.save_view")):
+    name = st.text_input(t("explore.view_name"), key="ex_view_name")
+    if st.form_submit_button(t("explore.save_view")):
         try:
             saved = state.save_view(settings.state_path(), name, urlencode(to_query(v.filters)),
                                     "explore", settings=choice.settings())  # fmt: skip
-            st.success(tx("explore.saved_view", name=saved.name, link=saved.permalink()))
+            st.success(t("explore.saved_view", name=saved.name, link=saved.permalink()))
             views = state.list_views(settings.state_path())
         except state.StateError as exc:
             st.error(str(exc))
 if views:
     st.dataframe(pv.views_table(views), hide_index=True, key="ex_views",
-                 column_config={tx("explore.col_link"): st.column_config.LinkColumn()})  # fmt: skip
+                 column_config={t("explore.col_link"): st.column_config.LinkColumn()})  # fmt: skip
 else:
-    st.caption(tx("explore.views_none"))
+    st.caption(t("explore.views_none"))
 groups_saved = state.list_groups(settings.state_path())
 if groups_saved:
     st.dataframe(pv.groups_table(groups_saved), hide_index=True, key="ex_groups")
 else:
-    st.caption(tx("explore.groups_none"))
+    st.caption(t("explore.groups_none"))

@@ -4,7 +4,7 @@ resolve unmatched names; delete a batch. The only page that writes to the wareho
 import streamlit as st
 
 from dashboard import admin_gate, data
-from dashboard.load_text import tx as t
+from dashboard.i18n import t
 from pipelines.ingest import load, upload
 from pipelines.store import batches, review
 

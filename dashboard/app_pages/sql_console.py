@@ -4,9 +4,9 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import number
+from dashboard.i18n import t as tx
 from dashboard.workbench import pivot as pv
 from dashboard.workbench import sql_console
-from dashboard.workbench_text import tx
 
 st.title(tx("page.sql_console"))
 st.caption(tx("console.intro", limit=number(sql_console.DEFAULT_LIMIT),

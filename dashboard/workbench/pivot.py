@@ -1,25 +1,23 @@
 """Explore page helpers: filters → slice parameters, pivot on a cursor, cell → drill key, downloads.
 
 The pivot SQL varies its GROUP BY with the user's choices (whitelisted in
-``pipelines.query.slices``), so it cannot be one of the named chart queries that ``data.query``
-caches: it runs on a cursor of the dashboard's one read-only connection, and the last results
-are remembered per warehouse version (a small LRU, not Streamlit's cache).
+``pipelines.query.slices``), so it cannot be one of the named chart queries: it runs through
+``data.remember`` on a cursor of the dashboard's read-only connection, cached per warehouse
+version in the dashboard's one result cache (a rerun that only moves a drill selector does not
+scan the flows again).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.filter_state import STAGE_GROUPS, Filters
-from dashboard.workbench_text import tx
+from dashboard.i18n import t
 from pipelines.query import export, slices
 
 SIDES = {"given": ["in", "direct"], "received": ["out", "direct"], "all": []}
@@ -58,45 +56,10 @@ def params(filters: Filters, choice: Choice) -> dict:
     )  # fmt: skip
 
 
-@contextmanager
-def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
-    cur = data.connection().cursor()
-    try:
-        yield cur
-    finally:
-        cur.close()
-
-
-def _frozen(bound: dict) -> tuple:
-    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in bound.items()))
-
-
-def _thawed(frozen: tuple) -> dict:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
-
-
-# Remembered per warehouse version (the resolved path is part of the key), so a rerun that
-# only moves a drill selector does not scan the flows again; a new version never reuses.
-@lru_cache(maxsize=32)
-def _pivot(resolved: str, frozen: tuple, spec: slices.PivotSpec) -> slices.Pivot:
-    with cursor() as cur:
-        return slices.pivot(cur, _thawed(frozen), spec)
-
-
-@lru_cache(maxsize=32)
-def _summary(resolved: str, frozen: tuple, key: tuple) -> tuple[int, float]:
-    with cursor() as cur:
-        return slices.drill_summary(cur, _thawed(frozen), dict(key))
-
-
-@lru_cache(maxsize=4)
-def _drill(resolved: str, frozen: tuple, key: tuple) -> pd.DataFrame:
-    with cursor() as cur:
-        return slices.drill(cur, _thawed(frozen), dict(key), limit=DRILL_SHOWN)
-
-
 def run_pivot(bound: dict, spec: slices.PivotSpec) -> slices.Pivot:
-    return _pivot(data.current_version_path(), _frozen(bound), spec)
+    return data.remember(
+        "pivot", (data.frozen(bound), spec), lambda cur: slices.pivot(cur, dict(bound), spec)
+    )
 
 
 def drill_summary(pivot: slices.Pivot, bound: dict, key: dict[str, str]) -> tuple[int, float]:
@@ -110,12 +73,20 @@ def drill_summary(pivot: slices.Pivot, bound: dict, key: dict[str, str]) -> tupl
         return int(row["flows"].iloc[0]), float(row["value"].iloc[0])
     if len(row) == 1:
         return int(row["flows"].iloc[0]), float("nan")  # the page shows the count only
-    return _summary(data.current_version_path(), _frozen(bound), tuple(sorted(key.items())))
+    return data.remember(
+        "drill_summary",
+        (data.frozen(bound), data.frozen(key)),
+        lambda cur: slices.drill_summary(cur, dict(bound), dict(key)),
+    )
 
 
 def drill_rows(bound: dict, key: dict[str, str]) -> pd.DataFrame:
     """The first ``DRILL_SHOWN`` flow rows behind the cell, by year and flow id."""
-    return _drill(data.current_version_path(), _frozen(bound), tuple(sorted(key.items())))
+    return data.remember(
+        "drill",
+        (data.frozen(bound), data.frozen(key)),
+        lambda cur: slices.drill(cur, dict(bound), dict(key), limit=DRILL_SHOWN),
+    )
 
 
 def all_rows(bound: dict, key: dict[str, str]) -> Callable[[], pd.DataFrame]:
@@ -162,11 +133,11 @@ def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: 
 
 
 def dim_label(dim: str) -> str:
-    return tx(f"dim.{dim}")
+    return t(f"dim.{dim}")
 
 
 def measure_label(measure: str, currency: str) -> str:
-    return tx(f"measure.{measure}", currency=currency)
+    return t(f"measure.{measure}", currency=currency)
 
 
 def drill_options(pivot: slices.Pivot, dim: str) -> list[str]:
@@ -175,16 +146,16 @@ def drill_options(pivot: slices.Pivot, dim: str) -> list[str]:
 
 
 def views_table(views: list) -> pd.DataFrame:
-    return pd.DataFrame({tx("explore.col_name"): [x.name for x in views],
-                         tx("explore.col_page"): [x.page for x in views],
-                         tx("explore.col_link"): [x.permalink() for x in views],
-                         tx("explore.col_saved"): [x.created_at for x in views]})  # fmt: skip
+    return pd.DataFrame({t("explore.col_name"): [x.name for x in views],
+                         t("explore.col_page"): [x.page for x in views],
+                         t("explore.col_link"): [x.permalink() for x in views],
+                         t("explore.col_saved"): [x.created_at for x in views]})  # fmt: skip
 
 
 def groups_table(groups: list) -> pd.DataFrame:
-    return pd.DataFrame({tx("explore.col_name"): [g.name for g in groups],
-                         tx("explore.col_members"): [", ".join(g.actor_ids) for g in groups],
-                         tx("explore.col_saved"): [g.created_at for g in groups]})  # fmt: skip
+    return pd.DataFrame({t("explore.col_name"): [g.name for g in groups],
+                         t("explore.col_members"): [", ".join(g.actor_ids) for g in groups],
+                         t("explore.col_saved"): [g.created_at for g in groups]})  # fmt: skip
 
 
 def valid_cell(table: pd.DataFrame, cells: list) -> tuple[int, str] | None:
@@ -200,23 +171,23 @@ def controls(base: Choice, suffix: str, currency: str) -> Choice:
     dims, measures, groups, sides = list(slices.DIMENSIONS), list(slices.MEASURES), ["",
         *STAGE_GROUPS], list(SIDES)  # fmt: skip
     c1, c2, c3, c4, c5 = st.columns([2, 1.2, 1.4, 1.2, 1.8])
-    rows = c1.multiselect(tx("explore.rows"), dims, default=list(base.rows), max_selections=2,
+    rows = c1.multiselect(t("explore.rows"), dims, default=list(base.rows), max_selections=2,
                           key="ex_rows" + suffix, format_func=dim_label)  # fmt: skip
     cols = c2.selectbox(
-        tx("explore.columns"), ["", *dims], key="ex_cols" + suffix,
+        t("explore.columns"), ["", *dims], key="ex_cols" + suffix,
         index=(["", *dims]).index(base.columns[0] if base.columns else ""),
-        format_func=lambda d: dim_label(d) if d else tx("explore.no_columns"),
+        format_func=lambda d: dim_label(d) if d else t("explore.no_columns"),
     )  # fmt: skip
-    measure = c3.selectbox(tx("explore.measure"), measures, key="ex_measure" + suffix,
+    measure = c3.selectbox(t("explore.measure"), measures, key="ex_measure" + suffix,
                            index=measures.index(base.measure),
                            format_func=lambda m: measure_label(m, currency))  # fmt: skip
-    group = c4.selectbox(tx("explore.stage_group"), groups, key="ex_group" + suffix,
+    group = c4.selectbox(t("explore.stage_group"), groups, key="ex_group" + suffix,
                          index=groups.index(base.stage_group),
-                         format_func=lambda g: tx(f"group.{g}") if g else "–")  # fmt: skip
-    side = c5.selectbox(tx("explore.side"), sides, index=sides.index(base.side),
+                         format_func=lambda g: t(f"group.{g}") if g else "–")  # fmt: skip
+    side = c5.selectbox(t("explore.side"), sides, index=sides.index(base.side),
                         key="ex_side" + suffix,
-                        format_func=lambda s: tx(f"explore.side_{s}"))  # fmt: skip
-    q = st.text_input(tx("explore.search"), value=base.q, key="ex_search" + suffix)
+                        format_func=lambda s: t(f"explore.side_{s}"))  # fmt: skip
+    q = st.text_input(t("explore.search"), value=base.q, key="ex_search" + suffix)
     rows = rows or ["fund"]
     columns = (cols,) if cols and cols not in rows else ()
     return Choice(tuple(rows), columns, measure, group, side, q.strip())

@@ -80,7 +80,7 @@ def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
         for (table,) in tables:
             if TEMP_NAME_RE.fullmatch(table):  # catalog names of this module's own tables
-                con.execute(f"DROP TABLE IF EXISTS temp.{table}")  # noqa: S608
+                con.execute(f"DROP TABLE IF EXISTS temp.{table}")  # noqa: S608 - fixed step names
         for macro in TEMP_MACROS:
             con.execute(f"DROP MACRO IF EXISTS temp.{macro}")
 

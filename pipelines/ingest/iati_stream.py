@@ -26,7 +26,7 @@ import pandas as pd
 
 from pipelines.ingest.steps import (
     MEMORY_LIMIT,
-    REJECT_COLUMNS,
+    REPORT_REJECT_COLUMNS,
     drop_temp,
     process,
     rejects_frame,
@@ -61,7 +61,7 @@ class StreamResult:
 
     def rejects_frame(self) -> pd.DataFrame:
         if not self.rejects:
-            return pd.DataFrame(columns=REJECT_COLUMNS)
+            return pd.DataFrame(columns=REPORT_REJECT_COLUMNS)
         return pd.concat(self.rejects, ignore_index=True)
 
 
@@ -115,7 +115,7 @@ def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute("CHECKPOINT")
     except duckdb.OutOfMemoryException:
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # noqa: S608
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # noqa: S608 - constants
         con.execute("CHECKPOINT")
 
 
@@ -136,7 +136,7 @@ def _commit_to_copy(con: duckdb.DuckDBPyConnection) -> None:
     # evict the copy's cached blocks (they would pile up to the memory limit), then allow
     # process() its working memory again
     con.execute(f"SET memory_limit = '{CACHE_LIMIT}'")  # noqa: S608 - constants
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # noqa: S608
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # noqa: S608 - constants
     con.execute("BEGIN TRANSACTION")
     con.execute("SELECT 1").fetchall()  # no pending result (register() needs that)
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from pipelines.ingest import iati_stream as iati_load
 from pipelines.ingest.steps import (
-    REJECT_COLUMNS,
+    REPORT_REJECT_COLUMNS,
     drop_temp,
     process,
     rejects_frame,
@@ -49,7 +49,9 @@ class LoadReport:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
-    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+    rejects: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=REPORT_REJECT_COLUMNS)
+    )
     status: str = "refused"
     message: str = ""
     notes: list[str] = field(default_factory=list)

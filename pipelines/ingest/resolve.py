@@ -47,7 +47,7 @@ def _register_keys(con: duckdb.DuckDBPyConnection, name: str, pairs: list[tuple]
     frame = pd.DataFrame(list(seen.values()), columns=columns, dtype="str")
     con.register(f"{name}_frame", frame)
     # name comes from the fixed list in build_keys
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")  # noqa: S608
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")  # noqa: S608 - fixed names
     con.unregister(f"{name}_frame")
 
 

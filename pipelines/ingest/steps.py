@@ -27,7 +27,9 @@ from pipelines.ingest import fx, resolve, validate
 from pipelines.sources.candidates import CANDIDATE_COLUMNS, ParsedFile
 from pipelines.store import sql
 
-REJECT_COLUMNS = ["file", "row", "column", "value", "reason_code", "reason"]
+# the rejects a load reports to its user (file, row, column, value, reason): one row per rejected
+# input row; parsers hand over candidates.PARSER_REJECT_COLUMNS; the warehouse keeps rejected_row
+REPORT_REJECT_COLUMNS = ["file", "row", "column", "value", "reason_code", "reason"]
 
 
 class Timer:
@@ -149,4 +151,4 @@ def rejects_frame(con: duckdb.DuckDBPyConnection, file_name: str) -> pd.DataFram
         "FROM row_reject ORDER BY row_number",
         {"f": file_name},
     ).df()
-    return frame[REJECT_COLUMNS]
+    return frame[REPORT_REJECT_COLUMNS]

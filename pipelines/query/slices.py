@@ -266,7 +266,7 @@ def pivot(
     select = ", ".join(f"d_{k} AS {k}" for k in keys)
     # identifiers and aggregates come from DIMENSIONS / MEASURES / SOURCES, values are bound
     text = (
-        f"WITH labelled AS ({_slice_sql(source, f'{labels}, *')}) "  # noqa: S608
+        f"WITH labelled AS ({_slice_sql(source, f'{labels}, *')}) "  # noqa: S608 - whitelisted dims
         f"SELECT {select}, {_measure(source, params, spec.measure)} AS value, "
         f"{source.count} AS flows, {source.without_rate} AS flows_without_rate, "
         f"{groups} FROM labelled GROUP BY {group_by} ORDER BY {order}"
@@ -300,7 +300,7 @@ def drill_summary(
     where = _key_filter(key, bound)
     source = source_for(params, set(key), "amount")
     money = _measure(source, params, "amount")
-    text = f"{_slice_sql(source, f'{source.count}, {money}')} AND {where}"  # noqa: S608
+    text = f"{_slice_sql(source, f'{source.count}, {money}')} AND {where}"  # noqa: S608 - whitelisted, bound values
     flows_behind, value = con.execute(text, bound).fetchone()
     return int(flows_behind or 0), float(value or 0)
 
@@ -315,7 +315,7 @@ def drill(
     where = _key_filter(key, bound)
     flows_sql = SOURCES[FLOWS]
     if limit is None:
-        text = f"{_slice_sql(flows_sql)} AND {where} ORDER BY year, flow_id"  # noqa: S608
+        text = f"{_slice_sql(flows_sql)} AND {where} ORDER BY year, flow_id"  # noqa: S608 - whitelisted, bound values
         return con.execute(text, bound).df()
     picked = (
         f"{_slice_sql(flows_sql, 'flow_id, year')} AND {where} ORDER BY year, flow_id LIMIT $limit"  # noqa: S608  (whitelisted)
@@ -324,7 +324,7 @@ def drill(
     ids, years = [r[0] for r in first], [r[1] for r in first if r[1] is not None]
     # the id and year ranges reach the flow scan (a list alone would be joined after it)
     text = (
-        f"{_slice_sql(flows_sql)} AND flow_id = ANY($ids) AND flow_id BETWEEN $f0 AND $f1"  # noqa: S608
+        f"{_slice_sql(flows_sql)} AND flow_id = ANY($ids) AND flow_id BETWEEN $f0 AND $f1"  # noqa: S608 - fixed text, bound ids
         " AND (year IS NULL OR year BETWEEN $y0 AND $y1) ORDER BY year, flow_id"
     )
     ranges = {"f0": min(ids, default=""), "f1": max(ids, default=""),

@@ -33,5 +33,5 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     reference_frame = frame  # read by DuckDB's replacement scan (register() refuses to run
     # while the connection holds an unfinished result, e.g. the build's BEGIN TRANSACTION)
     # table name checked against the whitelist above
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM reference_frame").fetchall()  # noqa: S608
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM reference_frame").fetchall()  # noqa: S608 - TABLES whitelist
     return len(reference_frame)

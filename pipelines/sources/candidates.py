@@ -57,15 +57,12 @@ CANDIDATE_COLUMNS: dict[str, str] = {
     "flow_key": "str",
 }
 
-REJECT_COLUMNS = ["row_number", "locator", "column_name", "value", "reason_code", "reason"]
-
-
-def empty_candidates() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in CANDIDATE_COLUMNS.items()})
+# the rejects a parser hands to the loader (the loader reports them as REPORT_REJECT_COLUMNS)
+PARSER_REJECT_COLUMNS = ["row_number", "locator", "column_name", "value", "reason_code", "reason"]
 
 
 def empty_rejects() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in REJECT_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in PARSER_REJECT_COLUMNS})
 
 
 @dataclass

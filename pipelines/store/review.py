@@ -71,7 +71,7 @@ def _repoint(con: duckdb.DuckDBPyConnection, review_id: str, target_id: str) -> 
     moved = 0
     for table, column in ACTOR_REFERENCES:
         # table and column come from ACTOR_REFERENCES above, never from input
-        statement = f"UPDATE {table} SET {column} = $new WHERE {column} = $old"  # noqa: S608
+        statement = f"UPDATE {table} SET {column} = $new WHERE {column} = $old"  # noqa: S608 - fixed table/column pairs
         moved += con.execute(statement, {"new": target_id, "old": review_id}).fetchone()[0]
     return moved
 

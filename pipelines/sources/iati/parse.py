@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.sources.candidates import REJECT_COLUMNS, ParsedFile, empty_rejects
+from pipelines.sources.candidates import PARSER_REJECT_COLUMNS, ParsedFile, empty_rejects
 from pipelines.sources.iati.activity import read_activity
 from pipelines.sources.iati.check import check
 from pipelines.sources.iati.frame import chunk_table, concat, to_frame
@@ -100,7 +100,7 @@ class _Collector:
 
     def take(self) -> IatiChunk:
         rejects = (
-            pd.DataFrame(self.rejects, columns=REJECT_COLUMNS, dtype="object")
+            pd.DataFrame(self.rejects, columns=PARSER_REJECT_COLUMNS, dtype="object")
             if self.rejects
             else empty_rejects()
         )
