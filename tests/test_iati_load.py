@@ -11,7 +11,7 @@ import pytest
 from hardening_support import table_checksums
 from iati_expect import transaction_totals
 
-from pipelines.ingest import load
+from pipelines.ingest import formats, load
 from pipelines.store import warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iati"
@@ -374,7 +374,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     from pipelines.sources import iati
 
     monkeypatch.setattr(iati, "CHUNK_ROWS", 2)
-    monkeypatch.setattr(load, "PRELOAD_BYTES", 0)
+    monkeypatch.setattr(formats, "PRELOAD_BYTES", 0)
 
 
 def test_a_file_streamed_in_many_chunks_loads_exactly_as_in_one(
@@ -454,7 +454,7 @@ def test_the_report_keeps_a_capped_list_of_rejects_and_rejected_row_keeps_all(
 def test_a_large_file_without_transactions_is_refused_before_any_publication(
     built_copy, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(load, "PRELOAD_BYTES", 0)  # treated as a file too large to read first
+    monkeypatch.setattr(formats, "PRELOAD_BYTES", 0)  # treated as a file too large to read first
     empty = tmp_path / "no-transactions.xml"
     text = (FIXTURES / "rules.xml").read_text(encoding="utf-8")
     head, _sep, rest = text.partition("  <transaction>")
