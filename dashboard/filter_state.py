@@ -2,7 +2,8 @@
 
 Pure code (no Streamlit): ``parse`` turns query parameters into ``Filters`` and a list of the
 values it ignored; ``to_query`` turns ``Filters`` back into query parameters, so that
-``parse(to_query(f)) == f``. The URL vocabulary is the contract of design.md §5.
+``parse(to_query(f)) == f``. The URL vocabulary is the contract of sql/README.md ("Filter
+vocabulary").
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
 from dashboard.filter_state import PAGES
+from dashboard.i18n import LANGUAGES, catalogue
 from dashboard.present import chart_images as chart_export
-from dashboard.present.deck_i18n import LANGUAGES, catalogue
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 PAGE_FILES = [p for p in PAGES if (APP.parent / "app_pages" / f"{p}.py").is_file()]

@@ -12,8 +12,8 @@ from dashboard import i18n
 from dashboard.filter_state import KINDS, MODALITIES, PAGES, STAGE_GROUPS, STAGES, STATUSES
 
 DASHBOARD = Path(i18n.__file__).resolve().parent
-MY_CODE = ["app.py", "charts.py", "charts_geo.py", "components.py", "filters.py", "kpis.py",
-           "page_kit.py", "app_pages/overview.py", "app_pages/funds.py", "app_pages/regions.py",
+MY_CODE = ["app.py", "charts/flows.py", "charts/geo.py", "components.py", "filters.py",
+           "charts/kpis.py", "page_kit.py", "app_pages/overview.py", "app_pages/funds.py", "app_pages/regions.py",
            "app_pages/sources.py"]  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.present.deck_i18n import LANGUAGES, _flatten, catalogue, translator
+from dashboard.i18n import LANGUAGES, _flatten, catalogue, translator
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
 OTHERS = [lang for lang in LANGUAGES if lang != "en"]

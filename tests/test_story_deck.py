@@ -15,10 +15,10 @@ from pptx import Presentation
 from typer.testing import CliRunner
 
 from dashboard.filter_state import Filters
+from dashboard.i18n import translator
 from dashboard.present import chart_images as chart_export
 from dashboard.present import commands as _registers_deck_commands  # noqa: F401
 from dashboard.present import deck_pdf, story
-from dashboard.present.deck_i18n import translator
 from pipelines.appstate import store as state
 from pipelines.cli.app import app
 from pipelines.store import warehouse

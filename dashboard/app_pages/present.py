@@ -5,8 +5,8 @@ import html
 import streamlit as st
 
 from dashboard import components, i18n, page_kit
+from dashboard.i18n import translator
 from dashboard.present import kit as present_kit
-from dashboard.present.deck_i18n import translator
 
 v = page_kit.view()
 tr = translator(i18n.language())

@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 
 from dashboard.filter_state import Filters
+from dashboard.i18n import LANGUAGES, Translator, translator
 from dashboard.present import chart_images as chart_export
 from dashboard.present import deck, deck_pdf, story, story_deck
-from dashboard.present.deck_i18n import LANGUAGES, Translator, translator
 from pipelines import settings
 from pipelines.appstate import store as state
 from pipelines.cli.app import WarehouseOpt, app, warehouse_or_default

@@ -12,8 +12,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import data
 from dashboard.filter_state import Filters
+from dashboard.i18n import Translator
 from dashboard.present import deck, deck_pdf, story, story_deck
-from dashboard.present.deck_i18n import Translator
 from pipelines import settings
 from pipelines.appstate import store as state
 

@@ -19,8 +19,8 @@ import plotly.graph_objects as go
 
 from dashboard import i18n as chart_i18n
 from dashboard.filter_state import Choices, Filters, parse, sql_params
+from dashboard.i18n import LANGUAGES, Translator, translator
 from dashboard.present.deck import SourceDoc
-from dashboard.present.deck_i18n import LANGUAGES, Translator, translator
 from dashboard.present.story_views import VIEWS, ViewResult
 from pipelines.appstate import store as state
 from pipelines.store import warehouse

@@ -8,10 +8,10 @@ from datetime import date
 import duckdb
 
 from dashboard.filter_state import Filters, to_query
+from dashboard.i18n import Translator, catalogue
 from dashboard.present import chart_images as chart_export
 from dashboard.present import story
 from dashboard.present.deck import Deck, DeckLabels, ViewSlide
-from dashboard.present.deck_i18n import Translator, catalogue
 
 NOT_FILTERS = ("dataset", "lang", "page", "currency")
 

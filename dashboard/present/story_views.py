@@ -19,7 +19,7 @@ from dashboard.charts import flows as charts
 from dashboard.charts import funds as charts_funds
 from dashboard.charts import geo as charts_geo
 from dashboard.filter_state import Filters, sql_params
-from dashboard.present.deck_i18n import Translator
+from dashboard.i18n import Translator
 from pipelines.store import warehouse
 
 KPI_GROUPS = ("promised", "transferred", "allocated", "used")

@@ -1,4 +1,4 @@
-"""The app state store: saved views and contributor groups (design.md §5: not warehouse data).
+"""The app state store: saved views and contributor groups (sql/README.md: not warehouse data).
 
 A small SQLite file (``data/state.sqlite`` or ``FUNDFLOWS_STATE``) that the dashboard may
 write while it only ever reads the warehouse. Each call opens and closes its own connection,

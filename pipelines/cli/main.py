@@ -1,8 +1,9 @@
-"""The pipelines' commands (build, load, validate, batches, rates, synth, export, serve, ...).
+"""The pipelines' commands (build, load, validate, batches, rates, synth, export, ...).
 
 Importing the command modules registers them on ``app``. The installed ``fundflows`` command is
-``dashboard.cli:app``: these commands plus ``deck`` and ``chart``, which draw with the
-dashboard's chart builders (``pipelines`` never imports ``dashboard``; design.md §1).
+``dashboard.cli:app``: these commands plus ``serve``, ``deck`` and ``chart``, which run the
+dashboard or draw with its chart builders (``pipelines`` never imports ``dashboard``: README,
+"How the code is laid out").
 """
 
 from __future__ import annotations

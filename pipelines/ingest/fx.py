@@ -1,6 +1,6 @@
 """Money conversion: ECB daily rates, fixed pegs, user rates, vectorised in DuckDB.
 
-Rules (design.md §5 "Money"), in order of precedence for one row:
+Rules (sql/README.md, "Money"), in order of precedence for one row:
 
 1. ``USD``: rate 1.0.
 2. User rates (``fx_rate_table`` with ``kind = 'user'``, loaded by ``fundflows rates load``),

@@ -41,11 +41,10 @@ Progress = Callable[[str], None]
 class ParsedInput:
     """A file parsed whole: one pass of validate, resolve and FX, then one write."""
 
-    unit = "rows"
-
     def __init__(self, parsed: ParsedFile) -> None:
         self.parsed = parsed
         self.path, self.format = parsed.path, parsed.format
+        self.unit = "transactions" if parsed.format == "iati" else "rows"
 
     @property
     def rows_read(self) -> int:

@@ -2,7 +2,7 @@
 
 Dimensions and measures come from the whitelists below: user choices pick keys, never SQL
 text. A pivot is one GROUP BY with ROLLUPs, so every subtotal and total comes from the same
-rows as its cells and they agree. Totals never mix what may not be added (design.md §5):
+rows as its cells and they agree. Totals never mix what may not be added (sql/README.md):
 when a slice holds illustrative and real rows, several stage groups, in- and out-legs, or
 (for original amounts) several currencies, that distinction becomes a forced outer dimension.
 Rows that are breakdowns of another flow row (``counted_in_parent``) are left out of totals.

@@ -19,7 +19,7 @@ from pptx import Presentation
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dashboard_fixtures import make_fixture_warehouse  # noqa: E402
 
-from dashboard.present.deck_i18n import catalogue  # noqa: E402
+from dashboard.i18n import catalogue  # noqa: E402
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
