@@ -55,9 +55,7 @@ def test_a_query_beyond_the_reader_memory_limit_fails_instead_of_taking_the_mach
     con = warehouse.connect_reader(live)
     try:
         with pytest.raises(duckdb.OutOfMemoryException):
-            con.execute(
-                "SELECT len(list(range)) FROM range(20000000)"
-            ).fetchall()
+            con.execute("SELECT len(list(range)) FROM range(20000000)").fetchall()
     finally:
         con.close()
 
