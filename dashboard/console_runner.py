@@ -62,9 +62,9 @@ class Budget:
 class Stopped(Exception):
     """The query did not finish: ``reason`` is time, memory, result, crashed, session or busy."""
 
-    def __init__(self, reason: str, seconds: float, detail: str = "") -> None:
+    def __init__(self, reason: str, seconds: float, detail: str = "", peak_mb: float = 0) -> None:
         super().__init__(f"{reason} after {seconds:.2f} s {detail}".strip())
-        self.reason, self.seconds, self.detail = reason, seconds, detail
+        self.reason, self.seconds, self.detail, self.peak_mb = reason, seconds, detail, peak_mb
 
 
 @dataclass(frozen=True)
@@ -160,9 +160,9 @@ def _watch(
             now_mb, peak_mb = _memory_mb(worker.pid)
             peak = max(peak, now_mb, peak_mb)
             if elapsed >= budget.seconds:
-                raise Stopped("time", elapsed, f"{budget.seconds:g}")
+                raise Stopped("time", elapsed, f"{budget.seconds:g}", peak)
             if now_mb > budget.memory_mb:
-                raise Stopped("memory", elapsed, str(budget.memory_mb))
+                raise Stopped("memory", elapsed, str(budget.memory_mb), peak)
             if poll is not None and time.perf_counter() - polled >= POLL_EVERY:
                 polled = time.perf_counter()
                 poll(elapsed)
@@ -173,11 +173,12 @@ def _watch(
                 break
             size += len(data)
             if size > budget.result_mb * 2**20:
-                raise Stopped("result", time.perf_counter() - started, str(budget.result_mb))
+                elapsed = time.perf_counter() - started
+                raise Stopped("result", elapsed, str(budget.result_mb), peak)
             chunks.append(data)
     code = worker.wait()
     elapsed = time.perf_counter() - started
     if code != 0 or not chunks:
-        raise Stopped("crashed", elapsed, f"exit code {code}")
+        raise Stopped("crashed", elapsed, f"exit code {code}", peak)
     answer = pickle.loads(b"".join(chunks))  # noqa: S301 - written by our own worker
     return Outcome(answer, elapsed, peak)

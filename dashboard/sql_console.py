@@ -62,11 +62,13 @@ class ConsoleRefusal(ValueError):
 
     ``reason`` is ``refused`` (before running), ``error`` (DuckDB refused it), or why it was
     stopped (``time``, ``memory``, ``result``, ``crashed``, ``busy``, ``session``); ``seconds``
-    how long it ran."""
+    how long it ran; ``peak_mb`` its worker's peak resident memory."""
 
-    def __init__(self, message: str, reason: str = "refused", seconds: float = 0.0) -> None:
+    def __init__(
+        self, message: str, reason: str = "refused", seconds: float = 0.0, peak_mb: float = 0.0
+    ) -> None:
         super().__init__(message)
-        self.reason, self.seconds = reason, seconds
+        self.reason, self.seconds, self.peak_mb = reason, seconds, peak_mb
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def _stopped(stop: Stopped) -> ConsoleRefusal:
     else:
         why = STOPS[stop.reason].format(stop.detail)
         message = f"the query ran {stop.seconds:.2f} s and was stopped: {why}"
-    return ConsoleRefusal(message, stop.reason, stop.seconds)
+    return ConsoleRefusal(message, stop.reason, stop.seconds, stop.peak_mb)
 
 
 def run(
@@ -158,8 +160,9 @@ def run(
     if outcome.answer[0] == "error":
         kind, message = outcome.answer[1], outcome.answer[2]
         if kind == "OutOfMemoryException":
-            raise _stopped(Stopped("memory", outcome.seconds, str(budget.memory_mb)))
-        raise ConsoleRefusal(_explain(kind, message), "error", outcome.seconds)
+            memory = str(budget.memory_mb)
+            raise _stopped(Stopped("memory", outcome.seconds, memory, outcome.peak_mb))
+        raise ConsoleRefusal(_explain(kind, message), "error", outcome.seconds, outcome.peak_mb)
     _, columns, rows, truncated = outcome.answer
     frame = pd.DataFrame.from_records(rows, columns=_unique(columns))
     return ConsoleResult(frame, truncated, outcome.seconds, limit, outcome.peak_mb)
