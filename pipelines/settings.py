@@ -37,3 +37,51 @@ def keep_versions() -> int:
 def quiet() -> bool:
     """No progress bars (CI logs, pipes)."""
     return bool(os.environ.get("CI")) or os.environ.get("FUNDFLOWS_QUIET", "") not in ("", "0")
+
+
+def _positive_int(name: str, default: int) -> int:
+    """A positive whole number from the environment variable ``name``, else ``default``."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise ValueError(f"{name} must be at least 1, not {number}")
+    return number
+
+
+def reader_memory_mb() -> int:
+    """DuckDB ``memory_limit`` of every reader connection (dashboard charts, Explore, previews):
+    FUNDFLOWS_READER_MEMORY_MB, default 1024."""
+    return _positive_int("FUNDFLOWS_READER_MEMORY_MB", 1024)
+
+
+def reader_threads() -> int:
+    """DuckDB ``threads`` of every reader connection: FUNDFLOWS_READER_THREADS, default the
+    number of CPUs up to 4."""
+    return _positive_int("FUNDFLOWS_READER_THREADS", min(4, os.cpu_count() or 1))
+
+
+def console_memory_mb() -> int:
+    """Hard memory limit (MB of RSS) of one SQL console query: FUNDFLOWS_CONSOLE_MEMORY_MB,
+    default 512 (the dashboard's ``[fundflows] console_memory_mb`` secret takes precedence)."""
+    return _positive_int("FUNDFLOWS_CONSOLE_MEMORY_MB", 512)
+
+
+def console_seconds() -> int:
+    """Wall-clock limit of one SQL console query: FUNDFLOWS_CONSOLE_SECONDS, default 5."""
+    return _positive_int("FUNDFLOWS_CONSOLE_SECONDS", 5)
+
+
+def console_max_concurrent() -> int:
+    """SQL console queries running at once in one server process:
+    FUNDFLOWS_CONSOLE_MAX_CONCURRENT, default 2."""
+    return _positive_int("FUNDFLOWS_CONSOLE_MAX_CONCURRENT", 2)
+
+
+def console_threads() -> int:
+    """DuckDB ``threads`` of one SQL console query: FUNDFLOWS_CONSOLE_THREADS, default 1."""
+    return _positive_int("FUNDFLOWS_CONSOLE_THREADS", 1)

@@ -13,8 +13,8 @@ from dashboard.filter_state import KINDS, MODALITIES, PAGES, STAGE_GROUPS, STAGE
 
 DASHBOARD = Path(i18n.__file__).resolve().parent
 MY_CODE = ["app.py", "charts/flows.py", "charts/geo.py", "components.py", "filters.py",
-           "charts/kpis.py", "page_kit.py", "app_pages/overview.py", "app_pages/funds.py", "app_pages/regions.py",
-           "app_pages/sources.py"]  # fmt: skip
+           "charts/kpis.py", "page_kit.py", "app_pages/overview.py", "app_pages/funds.py",
+           "app_pages/regions.py", "app_pages/sources.py"]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest import load
-from pipelines.store import batches, warehouse
+from pipelines.store import batches, sql, warehouse
 
 BAD = Path(__file__).resolve().parent / "bad_template"
 REPO = Path(__file__).resolve().parents[1]
@@ -423,14 +423,14 @@ def test_validate_reports_rejects_without_writing(built_copy):
 
 def test_a_failure_mid_load_leaves_the_live_version_byte_identical(built_copy, monkeypatch):
     before = digest(built_copy)
-    real = load.run_script
+    real = sql.script
 
     def failing(con, name, **params):
         real(con, name, **params)
         if name == "loader/write":
             raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(load, "run_script", failing)
+    monkeypatch.setattr(sql, "script", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         load.load_files(built_copy, [REPO / "data/samples/template.csv"])
     assert digest(built_copy) == before
@@ -440,7 +440,7 @@ def test_a_failure_mid_load_leaves_the_live_version_byte_identical(built_copy, m
 READER = """
 import sys
 from pathlib import Path
-from pipelines import warehouse
+from pipelines.store import warehouse
 live = Path(sys.argv[1])
 con = warehouse.connect_reader(live)
 print(con.execute("SELECT count(*) FROM flow WHERE dataset = 'main'").fetchone()[0], flush=True)

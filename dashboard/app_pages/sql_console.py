@@ -1,16 +1,17 @@
-"""SQL console: one read-only SELECT over the warehouse, bounded in time and rows."""
+"""SQL console: one read-only SELECT over the warehouse, inside a time and memory budget."""
 
 import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import number
 from dashboard.i18n import t as tx
+from dashboard.workbench import console_budget, sql_console
 from dashboard.workbench import pivot as pv
-from dashboard.workbench import sql_console
 
+budget = console_budget.budget()
 st.title(tx("page.sql_console"))
 st.caption(tx("console.intro", limit=number(sql_console.DEFAULT_LIMIT),
-              seconds=f"{sql_console.DEFAULT_TIMEOUT:g}"))  # fmt: skip
+              seconds=f"{budget.seconds:g}"))  # fmt: skip
 with st.form("sql_form"):
     text = st.text_area(tx("console.query"), key="sql_text", height=160,
                         value="SELECT dataset, stage, count(*) AS flows, sum(amount_usd) AS usd\n"
@@ -20,7 +21,9 @@ with st.form("sql_form"):
     submitted = st.form_submit_button(tx("console.run"), icon=":material/play_arrow:")
 if submitted:
     try:
-        result = sql_console.run(data.connection(), text, limit=int(limit))
+        result = sql_console.run(data.live_path(), text, limit=int(limit), budget=budget,
+                                 session=console_budget.session(),
+                                 poll=console_budget.progress())  # fmt: skip
     except sql_console.ConsoleRefusal as refusal:
         st.error(tx("console.refused", reason=str(refusal)), icon=":material/block:")
     else:

@@ -1,28 +1,35 @@
-"""The read-only SQL console: one SELECT over the warehouse, bounded in time and rows.
+"""The read-only SQL console: one SELECT over the warehouse, inside a time and memory budget.
 
 Layers of defence, each with a clear message:
 1. the text must parse to exactly one read statement (SELECT, or DESCRIBE/SHOW/SUMMARIZE,
    which DuckDB parses as SELECT); writes, ATTACH/DETACH, INSTALL/LOAD, COPY, EXPORT, SET,
    PRAGMA, CALL, transactions and temporary objects are refused before anything runs;
-2. the connection is the dashboard's own (``read_only=True``, ``enable_external_access=false``,
-   ``lock_configuration=true``): DuckDB itself refuses file reads such as ``read_csv(...)``;
-3. a timer interrupts the query after ``timeout`` seconds (DuckDB has no statement timeout);
+2. the query runs in a worker process of its own (``console_runner``) on the current version
+   file, opened ``read_only`` with ``enable_external_access=false``, no spilling and a locked
+   configuration: DuckDB itself refuses file reads such as ``read_csv(...)``;
+3. the worker is killed at the wall-clock limit (default 5 s) and when its memory passes the
+   hard limit (default 512 MB; DuckDB's own ``memory_limit`` sits below it), so no query can
+   hold the server's memory or outlive its budget; at most one query per session and
+   ``max_concurrent`` per server run at once;
 4. at most ``limit`` rows are fetched.
-Each query runs on its own cursor so an interrupt never touches the shared connection.
+The error says how long the query ran and why it stopped.
 No Streamlit here: the page is glue, this module is tested directly.
 """
 
 from __future__ import annotations
 
 import threading
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from dashboard.workbench.console_runner import Budget, Stopped, execute
+from pipelines.store import warehouse
+
 DEFAULT_LIMIT = 5_000
-DEFAULT_TIMEOUT = 5.0
 MAX_TEXT = 20_000
 
 _REFUSALS = {
@@ -51,7 +58,17 @@ _REFUSALS = {
 
 
 class ConsoleRefusal(ValueError):
-    """A query the console will not run, or that DuckDB stopped; the message says why."""
+    """A query the console will not run, or that was stopped; the message says why.
+
+    ``reason`` is ``refused`` (before running), ``error`` (DuckDB refused it), or why it was
+    stopped (``time``, ``memory``, ``result``, ``crashed``, ``busy``, ``session``); ``seconds``
+    how long it ran; ``peak_mb`` its worker's peak resident memory."""
+
+    def __init__(
+        self, message: str, reason: str = "refused", seconds: float = 0.0, peak_mb: float = 0.0
+    ) -> None:
+        super().__init__(message)
+        self.reason, self.seconds, self.peak_mb = reason, seconds, peak_mb
 
 
 @dataclass(frozen=True)
@@ -60,9 +77,14 @@ class ConsoleResult:
     truncated: bool
     seconds: float
     limit: int
+    peak_mb: float = 0.0  # the worker's peak resident memory
 
 
-def check_statement(con: duckdb.DuckDBPyConnection, text: str) -> str:
+_PARSER = duckdb.connect()  # parses only: statements never run here
+_PARSER_LOCK = threading.Lock()
+
+
+def check_statement(text: str) -> str:
     """The single read statement in ``text``, or ConsoleRefusal with the reason."""
     text = (text or "").strip().rstrip(";").strip()
     if not text:
@@ -70,7 +92,8 @@ def check_statement(con: duckdb.DuckDBPyConnection, text: str) -> str:
     if len(text) > MAX_TEXT:
         raise ConsoleRefusal(f"the query is longer than {MAX_TEXT:,} characters")
     try:
-        statements = con.extract_statements(text)
+        with _PARSER_LOCK:
+            statements = _PARSER.extract_statements(text)
     except duckdb.Error as exc:
         raise ConsoleRefusal(f"the query does not parse: {_first_line(exc)}") from exc
     if len(statements) != 1:
@@ -85,43 +108,64 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _explain(exc: duckdb.Error, timeout: float) -> str:
-    message = _first_line(exc)
-    if isinstance(exc, duckdb.InterruptException):
-        return f"the query was stopped after {timeout:g} seconds: narrow it or add a LIMIT"
-    if isinstance(exc, duckdb.PermissionException):
+def _explain(kind: str, message: str) -> str:
+    message = message.strip().splitlines()[0] if message.strip() else kind
+    if kind == "PermissionException":
         return "reading or writing files is not allowed from the console (" + message + ")"
     if "configuration has been locked" in message:
         return "changing settings is not allowed"
-    if isinstance(exc, duckdb.InvalidInputException) and "read-only" in message.lower():
+    if kind == "InvalidInputException" and "read-only" in message.lower():
         return "writing is not allowed: the console is read-only"
     return message
 
 
+STOPS = {
+    "time": "it reached the time limit of {0} s: narrow it or add a LIMIT",
+    "memory": "it needed more than the memory limit of {0} MB: aggregate more or add a LIMIT",
+    "result": "its result is larger than {0} MB: select fewer columns or rows",
+    "crashed": "its process ended unexpectedly ({0})",
+}
+
+
+def _stopped(stop: Stopped) -> ConsoleRefusal:
+    if stop.reason == "session":
+        message = "your previous query is still running: wait for it to finish or stop"
+    elif stop.reason == "busy":
+        message = (f"the console is busy ({stop.detail} queries are running on this server):"
+                   " try again in a few seconds")  # fmt: skip
+    else:
+        why = STOPS[stop.reason].format(stop.detail)
+        message = f"the query ran {stop.seconds:.2f} s and was stopped: {why}"
+    return ConsoleRefusal(message, stop.reason, stop.seconds, stop.peak_mb)
+
+
 def run(
-    con: duckdb.DuckDBPyConnection,
+    live: Path,
     text: str,
     limit: int = DEFAULT_LIMIT,
-    timeout: float = DEFAULT_TIMEOUT,
+    budget: Budget | None = None,
+    session: str | None = None,
+    poll: Callable[[float], None] | None = None,
 ) -> ConsoleResult:
-    """Run one read query on a cursor of ``con``; stop it after ``timeout`` s; ≤ ``limit`` rows."""
-    statement = check_statement(con, text)
-    cursor = con.cursor()
-    timer = threading.Timer(timeout, cursor.interrupt)
-    started = time.perf_counter()
-    timer.start()
+    """Run one read query on the version ``live`` points to now, inside ``budget``
+    (``Budget.from_settings()`` by default); at most ``limit`` rows. ``session`` allows one
+    query at a time per session; ``poll(seconds)`` is called while it runs and may raise to
+    stop it (the worker is killed)."""
+    statement = check_statement(text)
+    budget = budget or Budget.from_settings()
     try:
-        result = cursor.execute(statement)
-        columns = [d[0] for d in result.description or []]
-        rows = result.fetchmany(limit + 1)
-    except duckdb.Error as exc:
-        raise ConsoleRefusal(_explain(exc, timeout)) from exc
-    finally:
-        timer.cancel()
-        cursor.close()
-    truncated = len(rows) > limit
-    frame = pd.DataFrame.from_records(rows[:limit], columns=_unique(columns))
-    return ConsoleResult(frame, truncated, time.perf_counter() - started, limit)
+        outcome = execute(warehouse.resolve(Path(live)), statement, limit, budget, session, poll)
+    except Stopped as stop:
+        raise _stopped(stop) from None
+    if outcome.answer[0] == "error":
+        kind, message = outcome.answer[1], outcome.answer[2]
+        if kind == "OutOfMemoryException":
+            memory = str(budget.memory_mb)
+            raise _stopped(Stopped("memory", outcome.seconds, memory, outcome.peak_mb))
+        raise ConsoleRefusal(_explain(kind, message), "error", outcome.seconds, outcome.peak_mb)
+    _, columns, rows, truncated = outcome.answer
+    frame = pd.DataFrame.from_records(rows, columns=_unique(columns))
+    return ConsoleResult(frame, truncated, outcome.seconds, limit, outcome.peak_mb)
 
 
 def _unique(columns: list[str]) -> list[str]:

@@ -21,6 +21,7 @@ from pipelines.ingest import iati_stream
 from pipelines.ingest.jobs import (
     LoadJob,
     LoadOptions,
+    Opened,
     Refused,
     already_loaded,
     new_batch_id,
@@ -169,9 +170,6 @@ class StreamInput:
             report.batch_id = None
             return False
         return True
-
-
-Opened = ParsedInput | StreamInput
 
 
 def load_one(con: duckdb.DuckDBPyConnection, job: LoadJob, options: LoadOptions) -> None:

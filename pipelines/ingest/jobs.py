@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import duckdb
 import pandas as pd
 
 from pipelines.ingest.steps import REPORT_REJECT_COLUMNS
 from pipelines.store import batches, sql
-
-if TYPE_CHECKING:
-    from pipelines.ingest.formats import Opened
 
 
 @dataclass(frozen=True)
@@ -47,6 +45,28 @@ class LoadReport:
     status: str = "refused"
     message: str = ""
     notes: list[str] = field(default_factory=list)
+
+
+class Opened(Protocol):
+    """An opened input file, whatever its format (``pipelines.ingest.inputs``)."""
+
+    path: Path
+    format: str  # csv, xlsx, iati
+    unit: str  # what a row of the accounting is: rows, transactions
+
+    @property
+    def rows_read(self) -> int: ...
+
+    @property
+    def notes(self) -> list[str]: ...
+
+    def is_empty(self) -> bool: ...
+
+    def reopen(self, dataset: str, progress: Callable[[str], None] | None) -> Opened: ...
+
+    def load(self, con: duckdb.DuckDBPyConnection, job: LoadJob, options: LoadOptions) -> None: ...
+
+    def validate(self, con: duckdb.DuckDBPyConnection, job: LoadJob) -> bool: ...
 
 
 @dataclass

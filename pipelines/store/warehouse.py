@@ -31,6 +31,16 @@ VERSION_RE = re.compile(r"-(\d{6})\.duckdb$")
 READER_CONFIG = {"enable_external_access": False, "lock_configuration": True}
 
 
+def reader_config() -> dict[str, object]:
+    """The one reader configuration: no external access, a locked configuration, and DuckDB's
+    ``memory_limit`` and ``threads`` from ``settings`` (FUNDFLOWS_READER_MEMORY_MB, default
+    1024; FUNDFLOWS_READER_THREADS, default the CPUs up to 4), so that no chart or Explore
+    request can take the machine's memory or every core."""
+    limits = {"memory_limit": f"{settings.reader_memory_mb()}MiB",
+              "threads": settings.reader_threads()}  # fmt: skip
+    return limits | READER_CONFIG
+
+
 class WarehouseError(RuntimeError):
     """A warehouse problem a user can act on (missing file, failed check, read-only disk)."""
 
@@ -78,7 +88,7 @@ def connect_reader(live: Path) -> duckdb.DuckDBPyConnection:
     target = resolve(live)
     if not target.exists():
         raise WarehouseError(f"no warehouse at {live}: run `fundflows build` first")
-    return duckdb.connect(str(target), read_only=True, config=dict(READER_CONFIG))
+    return duckdb.connect(str(target), read_only=True, config=reader_config())
 
 
 @contextlib.contextmanager
@@ -92,7 +102,8 @@ def attached_reader(live: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     target = resolve(live)
     if not target.exists():
         raise WarehouseError(f"no warehouse at {live}: run `fundflows build` first")
-    con = duckdb.connect()
+    limits = {k: v for k, v in reader_config().items() if k in ("memory_limit", "threads")}
+    con = duckdb.connect(config=limits)
     try:
         con.execute("ATTACH $p AS live_version (READ_ONLY)", {"p": str(target)})
         con.execute("USE live_version")
