@@ -371,7 +371,7 @@ def test_a_batch_left_with_nothing_after_replace_is_deleted(built_copy, rules_re
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunks of about 2 candidate rows: rules.xml streams in 3 chunks (one per activity),
     each written before the next is read (small files are otherwise read whole first)."""
-    from pipelines.sources import iati
+    from pipelines.sources.iati import parse as iati
 
     monkeypatch.setattr(iati, "CHUNK_ROWS", 2)
     monkeypatch.setattr(formats, "PRELOAD_BYTES", 0)

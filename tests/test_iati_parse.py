@@ -9,8 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from pipelines.sources import iati
 from pipelines.sources.candidates import CANDIDATE_COLUMNS, PARSER_REJECT_COLUMNS
+from pipelines.sources.iati import parse as iati
 from pipelines.sources.iati.frame import to_frame
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iati"

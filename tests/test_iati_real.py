@@ -10,8 +10,8 @@ import pytest
 from iati_expect import transaction_totals
 
 from pipelines.ingest import load
-from pipelines.sources import iati
 from pipelines.sources.candidates import UnusableFile
+from pipelines.sources.iati import parse as iati
 from pipelines.store import warehouse
 
 REAL_FILES = [

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.sources import iati
 from pipelines.sources.candidates import UnusableFile
+from pipelines.sources.iati import parse as iati
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iati"
 
