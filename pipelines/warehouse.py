@@ -4,7 +4,8 @@ The live path (``data/warehouse.duckdb`` or ``--warehouse PATH``) is a symlink t
 file in a ``warehouses/`` folder beside it. Writers take an exclusive ``flock`` on
 ``<live>.lock``, copy the current version, change the copy in one transaction, run
 ``sql/checks``, and swap the symlink atomically. Readers open the resolved versioned file
-read-only, so they never block a writer and always see one whole version.
+read-only, so they never block a writer and always see one whole version. The publication log
+(``pipelines/publication_log.py``) records which versions were live, in order, for ``rollback``.
 """
 
 from __future__ import annotations
@@ -14,17 +15,18 @@ import fcntl
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
-from pipelines import aggregates, settings
+from pipelines import aggregates, publication_log, settings
+from pipelines.publication_log import VERSION_RE
 
-VERSION_RE = re.compile(r"-(\d{6})\.duckdb$")
 READER_CONFIG = {"enable_external_access": False, "lock_configuration": True}
 
 
@@ -93,12 +95,7 @@ def version_of(path: Path) -> int:
 
 
 def list_versions(live: Path) -> list[Path]:
-    folder = versions_dir(live)
-    if not folder.is_dir():
-        return []
-    stem = live.stem
-    found = [p for p in folder.glob(f"{stem}-*.duckdb") if VERSION_RE.search(p.name)]
-    return sorted(found, key=version_of)
+    return publication_log.version_files(versions_dir(live), live.stem)
 
 
 def connect_reader(live: Path) -> duckdb.DuckDBPyConnection:
@@ -264,11 +261,9 @@ class Publication:
 
 
 def _adopt_plain_file(live: Path) -> None:
-    """A plain DuckDB file at the live path becomes version 1 of its own history."""
+    """A plain DuckDB file at the live path becomes the next version (1 in a new folder)."""
     if live.exists() and not live.is_symlink():
-        folder = versions_dir(live)
-        folder.mkdir(parents=True, exist_ok=True)
-        first = folder / f"{live.stem}-{len(list_versions(live)) + 1:06d}.duckdb"
+        first, _number = _next_path(live)
         partial = first.with_name(first.name + ".tmp")
         try:
             shutil.copyfile(live, partial)
@@ -300,20 +295,29 @@ def _wal(path: Path) -> Path:
 
 
 def _next_path(live: Path) -> tuple[Path, int]:
+    """The next version file: numbers only grow, past every file and the log's last number."""
     folder = versions_dir(live)
     folder.mkdir(parents=True, exist_ok=True)
     existing = list_versions(live)
-    number = (version_of(existing[-1]) if existing else 0) + 1
-    return folder / f"{live.stem}-{number:06d}.duckdb", number
+    log = _log_call(publication_log.read, folder, live.stem)
+    used = max([version_of(existing[-1]) if existing else 0, log.last_number if log else 0])
+    return folder / f"{live.stem}-{used + 1:06d}.duckdb", used + 1
 
 
-def _prune(live: Path) -> None:
-    current = resolve(live)
-    keep = max(settings.keep_versions(), 2)
-    for old in list_versions(live)[:-keep]:
-        if old != current:
-            with contextlib.suppress(FileNotFoundError):
-                old.unlink()
+def _log_call(func: Callable[..., Any], *args: object) -> Any:
+    """``func(*args)`` with a publication-log problem as a WarehouseError (one clear line)."""
+    try:
+        return func(*args)
+    except publication_log.LogError as exc:
+        raise WarehouseError(str(exc)) from exc
+
+
+def _settled(live: Path) -> publication_log.Log:
+    """Under the writer lock: adopt a plain file, settle the log against the live version and
+    delete version files that were never published or were undone."""
+    _adopt_plain_file(live)
+    current = resolve(live) if live.exists() else None
+    return _log_call(publication_log.settle, versions_dir(live), live.stem, current)
 
 
 @contextlib.contextmanager
@@ -327,7 +331,7 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
     """
     live = Path(live)
     with writer_lock(live):
-        _adopt_plain_file(live)
+        log = _settled(live)
         previous = resolve(live) if live.exists() else None
         path, number = _next_path(live)
         tmp = path.with_name(path.name + ".tmp")
@@ -369,17 +373,22 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-        _point(live, path)
-        _prune(live)
+        _point(live, path)  # then the log: see publication_log for a kill in between
+        keep = max(settings.keep_versions(), 2)
+        _log_call(publication_log.record, versions_dir(live), live.stem, log, path, keep)
 
 
 def rollback(live: Path) -> Path:
-    """Point the live path at the version before the current one; return it."""
+    """Undo the last publication: point the live path at the version that was live before the
+    current one (from the publication log, whatever its number) and return it."""
     live = Path(live)
     with writer_lock(live):
-        current = resolve(live)
-        older = [p for p in list_versions(live) if version_of(p) < version_of(current)]
-        if not older:
+        log = _settled(live)
+        if len(log.live) < 2:
             raise WarehouseError("no earlier version to roll back to")
-        _point(live, older[-1])
-        return older[-1]
+        target = versions_dir(live) / log.live[-2]
+        if not target.is_file():
+            raise WarehouseError(f"the version to roll back to, {target.name}, is missing")
+        _point(live, target)
+        _log_call(publication_log.undo, versions_dir(live), live.stem, log)
+        return target
