@@ -123,6 +123,8 @@ def settle(folder: Path, stem: str, current: Path | None) -> Log:
     """Read the log, make it match the live version, write it back if that changed it, and
     delete every version file that is neither live nor in the log. Call under the writer lock.
     """
+    for stale in folder.glob(f".{log_path(folder, stem).name}.*.tmp"):  # a killed write
+        stale.unlink(missing_ok=True)
     files = version_files(folder, stem)
     written = read(folder, stem)
     log = reconcile(written, current, files)

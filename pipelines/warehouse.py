@@ -373,9 +373,10 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-        _point(live, path)  # then the log: see publication_log for a kill in between
+        _point(live, path)  # live now; the log follows (publication_log.settle repairs a gap)
         keep = max(settings.keep_versions(), 2)
-        _log_call(publication_log.record, versions_dir(live), live.stem, log, path, keep)
+        with contextlib.suppress(OSError):  # e.g. a full disk: the next writer appends it
+            publication_log.record(versions_dir(live), live.stem, log, path, keep)
 
 
 def rollback(live: Path) -> Path:
@@ -389,6 +390,7 @@ def rollback(live: Path) -> Path:
         target = versions_dir(live) / log.live[-2]
         if not target.is_file():
             raise WarehouseError(f"the version to roll back to, {target.name}, is missing")
-        _point(live, target)
-        _log_call(publication_log.undo, versions_dir(live), live.stem, log)
+        _point(live, target)  # done; the log follows (publication_log.settle repairs a gap)
+        with contextlib.suppress(OSError):
+            publication_log.undo(versions_dir(live), live.stem, log)
         return target

@@ -183,3 +183,24 @@ def test_an_unreadable_log_is_one_clear_error_and_changes_nothing(empty_warehous
     with pytest.raises(warehouse.WarehouseError, match="publication log"):
         _add_dataset(empty_warehouse, "b")
     assert _datasets(empty_warehouse) == ["a"]
+
+
+def test_a_log_write_failing_after_the_swap_keeps_the_publication_and_its_undo(
+    empty_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The version is live once the symlink is swapped: a full disk when the log is written
+    next must not report the publication as failed, and the next writer repairs the log."""
+    _add_dataset(empty_warehouse, "a")
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(publication_log, "write", full_disk)
+        _add_dataset(empty_warehouse, "b")  # no error: b is live
+        assert _datasets(empty_warehouse) == ["a", "b"]
+        assert _log(empty_warehouse) == ["warehouse-000001.duckdb", "warehouse-000002.duckdb"]
+    warehouse.rollback(empty_warehouse)
+    assert _datasets(empty_warehouse) == ["a"]
+    warehouse.rollback(empty_warehouse)
+    assert _datasets(empty_warehouse) == []
