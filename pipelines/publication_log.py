@@ -54,8 +54,13 @@ def version_files(folder: Path, stem: str) -> list[Path]:
     """The version files of ``stem`` in ``folder`` (``<stem>-NNNNNN.duckdb``), by number."""
     if not folder.is_dir():
         return []
-    found = [p for p in folder.glob(f"{stem}-*.duckdb") if VERSION_RE.search(p.name)]
-    return sorted(found, key=lambda p: number_of(p.name))
+    return sorted((p for p in folder.glob(f"{stem}-*.duckdb") if _is_version(p.name, stem)),
+                  key=lambda p: number_of(p.name))  # fmt: skip
+
+
+def _is_version(name: str, stem: str) -> bool:
+    """``<stem>-NNNNNN.duckdb`` exactly (not another live path's ``<stem>-copy-NNNNNN``)."""
+    return re.fullmatch(re.escape(stem) + r"-\d{6}\.duckdb", name) is not None
 
 
 def read(folder: Path, stem: str) -> Log | None:
@@ -70,7 +75,7 @@ def read(folder: Path, stem: str) -> Log | None:
     names = data.get("live") if isinstance(data, dict) else None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise LogError(f"the publication log {path} is not a list of versions")
-    if any(not VERSION_RE.search(n) or "/" in n or not n.startswith(f"{stem}-") for n in names):
+    if not all(_is_version(n, stem) for n in names):
         raise LogError(f"the publication log {path} names a file that is not a version")
     last = data.get("last_number", 0)
     return Log(tuple(names), max([int(last)] + [number_of(n) for n in names]))

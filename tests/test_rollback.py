@@ -204,3 +204,20 @@ def test_a_log_write_failing_after_the_swap_keeps_the_publication_and_its_undo(
     assert _datasets(empty_warehouse) == ["a"]
     warehouse.rollback(empty_warehouse)
     assert _datasets(empty_warehouse) == []
+
+
+def test_two_live_paths_in_one_folder_keep_their_own_versions(tmp_path: Path) -> None:
+    """``warehouse-copy.duckdb``'s versions (``warehouse-copy-NNNNNN``) match the pattern
+    ``warehouse-*``: the writer of ``warehouse.duckdb`` must neither count nor delete them."""
+    main, copy = tmp_path / "warehouse.duckdb", tmp_path / "warehouse-copy.duckdb"
+    for live in (main, copy):
+        with warehouse.publish(live, fresh=True):
+            pass
+    _add_dataset(copy, "c")
+    _add_dataset(main, "m")
+    warehouse.rollback(main)
+    assert _files(copy) == ["warehouse-copy-000001.duckdb", "warehouse-copy-000002.duckdb"]
+    assert _files(main) == ["warehouse-000001.duckdb"]
+    assert _datasets(copy) == ["c"]
+    warehouse.rollback(copy)
+    assert _datasets(copy) == []
