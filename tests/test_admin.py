@@ -1,4 +1,5 @@
-"""Admin password: salted scrypt hash in the state store, constant-time check, rate limit."""
+"""Admin password: salted scrypt hash in the state store, constant-time check, and sign-in
+throttling per client (growing delays, never a global lockout)."""
 
 from __future__ import annotations
 
@@ -66,26 +67,103 @@ def test_a_short_password_is_refused_and_nothing_is_stored(state: Path) -> None:
     assert not admin.has_password(state)
 
 
-def test_five_failures_lock_sign_in_even_for_the_right_password(state: Path) -> None:
-    admin.set_password(PASSWORD, state)
-    t0 = 1_000_000.0
-    for i in range(admin.MAX_FAILURES):
-        assert admin.verify("guess", state, now=t0 + i).reason == "wrong_password"
-    locked = admin.verify(PASSWORD, state, now=t0 + 10)
-    assert locked.reason == "locked"
-    assert 590 <= locked.retry_after <= 591
-    assert admin.verify(PASSWORD, state, now=t0 + 599).reason == "locked"
-    assert admin.verify(PASSWORD, state, now=t0 + 601).ok
+ATTACKER = ["session:attacker", "address:203.0.113.66"]
+ADMIN = ["session:admin", "address:198.51.100.7"]
 
 
-def test_four_failures_do_not_lock_and_a_success_clears_them(state: Path) -> None:
+def test_delays_grow_with_each_failure_in_a_row_up_to_a_cap() -> None:
+    delays = [admin.delay_after(n) for n in range(1, 14)]
+    assert delays == [0, 0, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
+    assert admin.delay_after(10_000) == admin.MAX_DELAY_SECONDS
+
+
+def test_the_wait_is_the_longest_of_the_clients_keys_and_old_failures_are_forgotten() -> None:
+    now = 10_000.0
+    assert admin.wait_for([], now) == 0
+    assert admin.wait_for([(2, now - 1)], now) == 0  # free failures
+    assert admin.wait_for([(3, now - 0.5)], now) == 2  # 2 s after the third, rounded up
+    assert admin.wait_for([(3, now - 1), (5, now - 3)], now) == 5
+    assert admin.wait_for([(40, now - admin.FORGET_SECONDS)], now) == 0
+
+
+def test_an_attackers_guesses_never_lock_out_the_admin_from_another_client(state: Path) -> None:
+    """The attacker guesses at every moment the throttle allows, for hours; meanwhile the
+    admin, from another session and address, signs in at once every time."""
     admin.set_password(PASSWORD, state)
-    for i in range(admin.MAX_FAILURES - 1):
+    now = 1_000_000.0
+    waits, guesses = [], 0
+    while guesses < 30:
+        result = admin.verify(f"guess {guesses}", state, now=now, clients=ATTACKER)
+        if result.reason == "throttled":  # not even checked: wait as told
+            waits.append(result.retry_after)
+            assert admin.verify(PASSWORD, state, now=now, clients=ATTACKER).reason == "throttled"
+            now += result.retry_after
+        else:
+            assert result.reason == "wrong_password"
+            guesses += 1
+            now += 0.01
+        assert admin.verify(PASSWORD, state, now=now, clients=ADMIN).ok
+    assert waits[:4] == [2, 4, 8, 16]  # growing delays, never one lockout
+    assert waits[-1] == admin.MAX_DELAY_SECONDS
+    assert now - 1_000_000.0 > 3600  # 30 guesses took the attacker over an hour
+
+
+def test_a_throttled_client_gets_no_answer_then_may_try_again(state: Path) -> None:
+    admin.set_password(PASSWORD, state)
+    t0 = 5_000.0
+    for at in (t0, t0 + 1, t0 + 2, t0 + 4.5):  # the fourth just after the 2 s wait
+        assert admin.verify("guess", state, now=at, clients=ATTACKER).reason == "wrong_password"
+    throttled = admin.verify(PASSWORD, state, now=t0 + 5, clients=ATTACKER)
+    assert throttled == admin.SignIn(False, "throttled", 4)  # 4 s after the fourth failure
+    assert admin.verify(PASSWORD, state, now=t0 + 8.6, clients=ATTACKER).ok  # a delay, no lock
+    for i in range(3):  # the success cleared the count: free failures again
+        assert admin.verify("guess", state, now=t0 + 10 + i, clients=ATTACKER).reason == (
+            "wrong_password"
+        )
+
+
+def test_a_new_session_from_the_same_address_waits_too(state: Path) -> None:
+    admin.set_password(PASSWORD, state)
+    for i in range(5):
+        admin.verify("guess", state, now=100.0 + i / 10, clients=ATTACKER)
+    fresh = ["session:fresh", ATTACKER[1]]
+    assert admin.verify(PASSWORD, state, now=101.0, clients=fresh).reason == "throttled"
+    other = ["session:fresh", "address:192.0.2.1"]
+    assert admin.verify(PASSWORD, state, now=101.0, clients=other).ok
+
+
+def test_without_client_keys_callers_share_one_anonymous_key(state: Path) -> None:
+    admin.set_password(PASSWORD, state)
+    for i in range(3):
         admin.verify("guess", state, now=100.0 + i)
-    assert admin.verify(PASSWORD, state, now=110.0).ok
-    for i in range(admin.MAX_FAILURES - 1):
-        admin.verify("guess", state, now=120.0 + i)
-    assert admin.verify(PASSWORD, state, now=130.0).ok
+    assert admin.verify(PASSWORD, state, now=102.5).reason == "throttled"
+    assert admin.verify(PASSWORD, state, now=102.5, clients=ADMIN).ok
+
+
+def test_a_failure_is_charged_before_the_password_is_checked(
+    state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parallel attempts of one client: the second sees the first's failure already."""
+    admin.set_password(PASSWORD, state)
+    seen = []
+
+    def slow_derive(*args: object, **kwargs: object) -> bytes:
+        seen.append(admin.verify("parallel", state, now=50.0, clients=ATTACKER))
+        return b"\0" * 32
+
+    for i in range(2):
+        admin.verify("guess", state, now=49.0 + i / 10, clients=ATTACKER)
+    monkeypatch.setattr(admin, "_derive", slow_derive)
+    assert admin.verify("third", state, now=50.0, clients=ATTACKER).reason == "wrong_password"
+    assert seen == [admin.SignIn(False, "throttled", 2)]
+
+
+def test_setting_the_password_clears_the_throttle(state: Path) -> None:
+    admin.set_password(PASSWORD, state)
+    for i in range(6):
+        admin.verify("guess", state, now=100.0 + i / 10, clients=ATTACKER)
+    admin.set_password(PASSWORD + "!", state)
+    assert admin.verify(PASSWORD + "!", state, now=101.0, clients=ATTACKER).ok
 
 
 def test_cli_sets_the_password_from_stdin(state: Path) -> None:

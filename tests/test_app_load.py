@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import admin_gate
 from dashboard.admin_gate import ADMIN_KEY
 from pipelines.appstate import admin
 from pipelines.ingest import upload
@@ -74,15 +75,61 @@ def test_a_wrong_password_is_refused_and_the_right_one_opens_the_page(env: Path)
     assert ADMIN_KEY in at.session_state
 
 
-def test_five_wrong_passwords_lock_the_sign_in(env: Path) -> None:
-    at = _app()
-    for _ in range(admin.MAX_FAILURES):
-        at.text_input[0].input("guess")
+class Client:
+    """What the gate sees of the browser running the script now: its source address
+    (``st.context`` cannot be seeded in AppTest) and a clock the test moves."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.address = "local"
+        self.now = 1_000_000.0
+        monkeypatch.setattr(admin_gate, "_address", lambda: self.address, raising=False)
+        monkeypatch.setattr(admin, "_clock", lambda: self.now, raising=False)
+
+    def sign_in(self, at: AppTest, address: str, password: str) -> str:
+        self.address = address
+        at.text_input[0].input(password)
         at.button[0].click().run()
-    at.text_input[0].input(PASSWORD)
-    at.button[0].click().run()
-    assert "Too many failed sign-ins" in at.error[0].value
-    assert len(at.file_uploader) == 0
+        assert not at.exception
+        return at.error[0].value if at.error else ""
+
+
+def test_an_attacker_guessing_does_not_keep_the_admin_out(env: Path, monkeypatch) -> None:
+    """While one session guesses from one address, the admin signs in from another session
+    and address; the attacker gets growing delays, not an answer."""
+    client = Client(monkeypatch)
+    attacker, admin_app = _app(), _app()
+    messages = [client.sign_in(attacker, "203.0.113.66", f"guess {i}") for i in range(6)]
+    assert client.sign_in(admin_app, "198.51.100.7", PASSWORD) == ""
+    assert len(admin_app.file_uploader) == 1
+    assert messages[:3] == ["Wrong password."] * 3
+    assert messages[3:] == ["Too many failed sign-ins. Try again in 2 seconds."] * 3
+    client.now += 2
+    assert client.sign_in(attacker, "203.0.113.66", "guess 7") == "Wrong password."
+    assert client.sign_in(attacker, "203.0.113.66", PASSWORD) == (
+        "Too many failed sign-ins. Try again in 4 seconds."
+    )
+    assert len(attacker.file_uploader) == 0
+
+
+def test_a_new_session_from_the_guessing_address_waits_as_well(env: Path, monkeypatch) -> None:
+    client = Client(monkeypatch)
+    attacker = _app()
+    for i in range(3):
+        client.sign_in(attacker, "203.0.113.66", f"guess {i}")
+    fresh = _app()
+    assert "Try again in 2 seconds" in client.sign_in(fresh, "203.0.113.66", PASSWORD)
+    client.now += 2
+    assert client.sign_in(fresh, "203.0.113.66", PASSWORD) == ""
+    assert len(fresh.file_uploader) == 1
+
+
+def test_the_source_address_trusts_forwarding_headers_only_from_this_machine() -> None:
+    address = admin_gate.client_address
+    assert address("203.0.113.9", {}) == "203.0.113.9"
+    assert address("203.0.113.9", {"X-Forwarded-For": "10.0.0.1"}) == "203.0.113.9"  # spoofed
+    assert address(None, {"X-Forwarded-For": "10.9.9.9, 198.51.100.7"}) == "198.51.100.7"
+    assert address("127.0.0.1", {"x-real-ip": "198.51.100.8"}) == "198.51.100.8"
+    assert address(None, {}) == "local"
 
 
 def test_with_oidc_configured_the_password_form_is_not_offered(env: Path) -> None:

@@ -96,7 +96,9 @@ def assert_whole_or_nothing(live: Path, dataset: str, rows: int) -> str:
 
 
 def kill_loads(built: Path, tmp: Path, rows: int, kills: int, seed: int) -> dict[str, int]:
-    """Kill `fundflows load` of a ``rows``-row file at ``kills`` points spread over its run."""
+    """Kill `fundflows load` of a ``rows``-row file at ``kills`` points spread over its run;
+    after each kill, `fundflows rollback` returns every table to its state before the load
+    (or, when the load never went live, says there is nothing to roll back)."""
     big = write_big_csv(tmp / "big.csv", rows, seed)
     reference = fresh_copy(built, tmp / "reference")
     started = time.monotonic()
@@ -107,6 +109,7 @@ def kill_loads(built: Path, tmp: Path, rows: int, kills: int, seed: int) -> dict
     rng = random.Random(seed)
     outcomes = {"none": 0, "whole": 0}
     points: dict[str, int] = {}
+    original = table_checksums(built)
     for i in range(kills):
         live = fresh_copy(built, tmp / f"kill{i}")
         command = cli("load", str(big), "--dataset", "big", "--warehouse", str(live))
@@ -115,7 +118,14 @@ def kill_loads(built: Path, tmp: Path, rows: int, kills: int, seed: int) -> dict
         else:  # a random moment of the publication (copy, transaction, checks, swap)
             point = kill_after(command, rng.random() * duration / 3, live)
         points[point] = points.get(point, 0) + 1
-        outcomes[assert_whole_or_nothing(live, "big", rows)] += 1
+        outcome = assert_whole_or_nothing(live, "big", rows)
+        outcomes[outcome] += 1
+        undo = run_cli("rollback", "--warehouse", str(live))  # undoes the load, if it was live
+        if outcome == "whole":
+            assert undo.returncode == 0, undo.stderr
+        else:
+            assert_one_line_error(undo, "no earlier version")
+        assert table_checksums(live) == original
     again = run_cli("load", str(big), "--dataset", "big", "--warehouse", str(live))
     assert again.returncode == 0, again.stderr  # the lock and leftovers do not block a retry
     assert assert_whole_or_nothing(live, "big", rows) == "whole"
@@ -296,3 +306,99 @@ def test_a_read_only_warehouse_gives_one_clear_error(
     done = run_cli(*WRITERS[command](read_only_dir, csv))
     assert_one_line_error(done, "Read-only file system", "read-only")
     assert table_checksums(read_only_dir) == before
+
+
+KILLED_AT = """
+import os, signal, sys
+from pathlib import Path
+from pipelines import publication_log, warehouse
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+live, point, name = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+if point == "swap":  # the version file is written and renamed; the symlink not yet swapped
+    warehouse._point = die
+elif point == "log":  # the symlink is swapped; the log not yet written
+    publication_log.write = die
+if name == "-rollback":
+    warehouse.rollback(live)
+else:
+    with warehouse.publish(live) as pub:
+        pub.con.execute("INSERT INTO dataset VALUES ($n, false, false, 'x')", {"n": name})
+"""
+
+
+def killed_at(live: Path, point: str, name: str) -> None:
+    """Run a publication (or, with name ``-rollback``, a rollback) in a child process that is
+    SIGKILLed at ``point``: ``swap`` (new version file written, live symlink not swapped) or
+    ``log`` (symlink swapped, publication log not written)."""
+    done = subprocess.run([sys.executable, "-c", KILLED_AT, str(live), point, name], cwd=ROOT,
+                          env=ENV, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == -signal.SIGKILL, done.stderr
+
+
+def _datasets(live: Path) -> list[str]:
+    con = warehouse.connect_reader(live)
+    try:
+        return [r[0] for r in con.execute("SELECT dataset FROM dataset ORDER BY 1").fetchall()]
+    finally:
+        con.close()
+
+
+def _publish(live: Path, name: str) -> None:
+    with warehouse.publish(live) as pub:
+        pub.con.execute("INSERT INTO dataset VALUES ($n, false, false, 'x')", {"n": name})
+
+
+def test_a_version_killed_in_the_swap_window_is_never_a_rollback_target(
+    empty_warehouse: Path,
+) -> None:
+    _publish(empty_warehouse, "a")
+    live_before = warehouse.resolve(empty_warehouse)
+    killed_at(empty_warehouse, "swap", "ghost")
+    orphans = [p for p in warehouse.list_versions(empty_warehouse) if p > live_before]
+    assert len(orphans) == 1  # the fault really left a whole, unpublished version file
+    assert warehouse.resolve(empty_warehouse) == live_before
+    _publish(empty_warehouse, "b")
+    warehouse.rollback(empty_warehouse)
+    assert _datasets(empty_warehouse) == ["a"]  # not the ghost version
+    assert not orphans[0].exists()  # the next writer removed it
+    warehouse.rollback(empty_warehouse)
+    assert _datasets(empty_warehouse) == []
+
+
+def test_a_rollback_right_after_a_swap_window_kill_skips_the_unpublished_file(
+    empty_warehouse: Path,
+) -> None:
+    _publish(empty_warehouse, "a")
+    killed_at(empty_warehouse, "swap", "ghost")
+    warehouse.rollback(empty_warehouse)
+    assert _datasets(empty_warehouse) == []
+    assert [p.name for p in warehouse.list_versions(empty_warehouse)] == ["warehouse-000001.duckdb"]
+
+
+def test_a_publication_killed_before_its_log_entry_is_still_undone_by_rollback(
+    empty_warehouse: Path,
+) -> None:
+    _publish(empty_warehouse, "a")
+    killed_at(empty_warehouse, "log", "b")
+    assert _datasets(empty_warehouse) == ["a", "b"]  # b went live: it is a publication
+    warehouse.rollback(empty_warehouse)
+    assert _datasets(empty_warehouse) == ["a"]
+    warehouse.rollback(empty_warehouse)
+    assert _datasets(empty_warehouse) == []
+
+
+def test_a_rollback_killed_before_its_log_entry_is_not_undone_by_the_next_one(
+    empty_warehouse: Path,
+) -> None:
+    for name in "abc":
+        _publish(empty_warehouse, name)
+    killed_at(empty_warehouse, "log", "-rollback")
+    assert _datasets(empty_warehouse) == ["a", "b"]
+    warehouse.rollback(empty_warehouse)  # one further back, not forward to c
+    assert _datasets(empty_warehouse) == ["a"]
+    _publish(empty_warehouse, "d")
+    warehouse.rollback(empty_warehouse)
+    assert _datasets(empty_warehouse) == ["a"]

@@ -491,7 +491,7 @@ def test_the_build_generates_the_demo_dataset(built_warehouse: Path) -> None:
 def test_the_synth_command_publishes_a_new_version_with_the_rows(built_copy: Path) -> None:
     from typer.testing import CliRunner
 
-    from pipelines.cli import app
+    from pipelines.cli.main import app
 
     args = ["synth", "--rows", "900", "--seed", "3", "--dataset", "scale"]
     result = CliRunner().invoke(app, [*args, "--warehouse", str(built_copy)])

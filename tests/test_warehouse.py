@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.store import aggregates, sql, warehouse
+from pipelines.store import aggregates, schema, sql, warehouse
 
 
 def _sha(path: Path) -> str:
@@ -151,7 +151,7 @@ def test_a_writer_publishes_while_another_process_holds_the_warehouse_open(
     script = textwrap.dedent(
         """
         import sys, time, pathlib
-        from pipelines import warehouse
+        from pipelines.store import warehouse
         live, ready, go = (pathlib.Path(a) for a in sys.argv[1:4])
         con = warehouse.connect_reader(live)
         first = con.execute("SELECT count(*) FROM dataset").fetchone()[0]
@@ -255,13 +255,13 @@ def test_check_scope_falls_back_to_every_flow_unless_the_body_only_inserted_batc
             "$c, false)"
         )
         con.execute(insert_flow, {"b": "b0", "c": "USD"})  # in the version the body starts from
-        start = warehouse._counts(con)
-        assert warehouse._check_scope(con, start) is None  # nothing recorded: every flow
+        start = schema.counts(con)
+        assert schema.check_scope(con, start) is None  # nothing recorded: every flow
         con.execute("CREATE TEMP TABLE publication_write (batch_id VARCHAR, op VARCHAR)")
         for batch in ("b1", "b2"):
             con.execute("INSERT INTO publication_write VALUES ($b, 'insert')", {"b": batch})
             con.execute(insert_flow, {"b": batch, "c": "usd"})
-        assert warehouse._check_scope(con, start) == ["b1", "b2"]
+        assert schema.check_scope(con, start) == ["b1", "b2"]
         aggregates.maintain(con, None)  # as publish() does before the checks
         failing = warehouse.run_checks(con, ["b2"])
         assert [f.split(":")[0] for f in failing] == ["flow_money", "flow_references"]
@@ -270,11 +270,11 @@ def test_check_scope_falls_back_to_every_flow_unless_the_body_only_inserted_batc
         assert "b0-1" in warehouse.run_checks(con, None)[1]  # its batch is missing too
         assert "flow_money: 3 row(s)" in warehouse.run_checks(con, None)[0]  # b0, b1 and b2
         con.execute("DELETE FROM flow WHERE flow_id = 'b1-1'")  # a new flow: still only inserts
-        assert warehouse._check_scope(con, start) == ["b1", "b2"]
+        assert schema.check_scope(con, start) == ["b1", "b2"]
         con.execute("DELETE FROM flow WHERE flow_id = 'b0-1'")  # an old flow: counts do not add up
-        assert warehouse._check_scope(con, start) is None
+        assert schema.check_scope(con, start) is None
         con.execute("INSERT INTO publication_write VALUES ('b0', 'delete')")
-        assert warehouse._check_scope(con, start) is None
+        assert schema.check_scope(con, start) is None
     finally:
         con.close()
 

@@ -94,7 +94,12 @@ def status(warehouse_path: WarehouseOpt = None) -> None:
 
 @app.command()
 def rollback(warehouse_path: WarehouseOpt = None) -> None:
-    """Return the live warehouse to the previous version (undo the last build or load)."""
+    """Undo the last publication (load, build, batch deletion, name resolution, rates).
+
+    Returns to the version that was live before it, from the publication log; run again to go
+    one further back (the last FUNDFLOWS_KEEP_VERSIONS versions are kept). The undone version
+    is deleted: a rollback is not undone by another rollback.
+    """
     live = warehouse_or_default(warehouse_path)
     with user_errors():
         target = warehouse.rollback(live)

@@ -4,7 +4,9 @@ The live path (``data/warehouse.duckdb`` or ``--warehouse PATH``) is a symlink t
 file in a ``warehouses/`` folder beside it. Writers take an exclusive ``flock`` on
 ``<live>.lock``, copy the current version, change the copy in one transaction, run
 ``sql/checks``, and swap the symlink atomically. Readers open the resolved versioned file
-read-only, so they never block a writer and always see one whole version.
+read-only, so they never block a writer and always see one whole version. The publication log
+(``pipelines/store/publication_log.py``) records which versions were live, in order, for
+``rollback``; the schema's steps (migrations, views, checks, meta) are ``pipelines.store.schema``.
 """
 
 from __future__ import annotations
@@ -14,20 +16,29 @@ import fcntl
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from pipelines import settings
-from pipelines.store import aggregates, sql
+from pipelines.store import aggregates, publication_log, schema, sql
+from pipelines.store.publication_log import VERSION_RE
+from pipelines.store.schema import (  # the schema's steps, asked of the warehouse by callers
+    create_views as create_views,
+)
+from pipelines.store.schema import get_meta as get_meta
+from pipelines.store.schema import latest_schema_version as latest_schema_version
+from pipelines.store.schema import migrate as migrate
+from pipelines.store.schema import run_checks as run_checks
+from pipelines.store.schema import schema_version as schema_version
+from pipelines.store.schema import set_meta as set_meta
 
 CUBE_CALL_RE = re.compile(r"\bflows_cube\(")
-MIGRATION = "[0-9][0-9][0-9]_*"  # numbered migration files
-VERSION_RE = re.compile(r"-(\d{6})\.duckdb$")
 READER_CONFIG = {"enable_external_access": False, "lock_configuration": True}
 
 
@@ -75,12 +86,7 @@ def version_of(path: Path) -> int:
 
 
 def list_versions(live: Path) -> list[Path]:
-    folder = versions_dir(live)
-    if not folder.is_dir():
-        return []
-    stem = live.stem
-    found = [p for p in folder.glob(f"{stem}-*.duckdb") if VERSION_RE.search(p.name)]
-    return sorted(found, key=version_of)
+    return publication_log.version_files(versions_dir(live), live.stem)
 
 
 def connect_reader(live: Path) -> duckdb.DuckDBPyConnection:
@@ -117,103 +123,6 @@ def connect_plain(path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnecti
     return duckdb.connect(str(resolve(path)), read_only=read_only)
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply numbered migrations from sql/migrations not yet recorded; return the version."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
-    done = set()
-    if exists:
-        done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
-    for name in sql.names("migrations", MIGRATION):
-        number, stem = int(name.split("/")[1][:3]), name.split("/")[1]
-        if number in done:
-            continue
-        con.execute(sql.text(name))
-        con.execute(
-            "INSERT INTO schema_version (version, name) VALUES ($v, $n)",
-            {"v": number, "n": stem},
-        )
-    return schema_version(con)
-
-
-def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0])
-
-
-def latest_schema_version() -> int:
-    return max(int(name.split("/")[1][:3]) for name in sql.names("migrations", MIGRATION))
-
-
-def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    for name in sql.names("views"):
-        con.execute(sql.text(name))
-
-
-def run_checks(con: duckdb.DuckDBPyConnection, batches: list[str] | None = None) -> list[str]:
-    """Run every sql/checks/*.sql; each must return no rows. Returns the failures.
-
-    ``batches``: when only the flows of these batches can have changed since a version that
-    passed every check (see ``_check_scope``), checks that take ``$batches`` look at those flows
-    only; ``None`` checks every flow.
-    """
-    failures = []
-    for name in sql.names("checks"):
-        params = {"batches": batches} if "batches" in sql.params(name) else {}
-        rows = con.execute(sql.text(name), params).fetchall()
-        if rows:
-            failures.append(f"{name.split('/')[1]}: {len(rows)} row(s), e.g. {rows[0]}")
-    return failures
-
-
-# tables the flow checks look up: a publication that shrinks one of them is checked whole
-REFERENCED = ("flow", "load_batch", "actor", "fund", "country", "source_document")
-
-
-def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {
-        t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])  # noqa: S608 - fixed names
-        for t in REFERENCED
-    }
-
-
-def _check_scope(con: duckdb.DuckDBPyConnection, start: dict[str, int]) -> list[str] | None:
-    """The batches the checks may be limited to, or None for every flow.
-
-    ``sql/loader/write.sql`` records each batch it inserts in the temp table
-    ``publication_write`` and ``sql/loader/delete_batch.sql`` records each deletion. The
-    version the publication started from passed every check, so when the body only inserted
-    those batches (no deletion recorded; the flow count grew by exactly their flows; no looked-up
-    table shrank), the old flows and everything they point at are unchanged: checking the new
-    flows is equivalent to checking all of them. Any other body gets the whole check.
-    """
-    known = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'publication_write'"
-    ).fetchall()[0][0]
-    if not known:
-        return None
-    ops = con.execute("SELECT DISTINCT op, batch_id FROM publication_write").fetchall()
-    if any(op != "insert" for op, _batch in ops):
-        return None
-    batches = sorted({batch for _op, batch in ops})
-    now = _counts(con)
-    written = con.execute(
-        "SELECT count(*) FROM flow WHERE list_contains($b, batch_id)", {"b": batches}
-    ).fetchall()[0][0]
-    if now["flow"] != start["flow"] + written or any(now[t] < start[t] for t in REFERENCED):
-        return None
-    return batches
-
-
-def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT value FROM meta WHERE key = $k", {"k": key}).fetchone()
-    return row[0] if row else None
-
-
-def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ($k, $v)", {"k": key, "v": value})
-
-
 @contextlib.contextmanager
 def writer_lock(live: Path) -> Iterator[None]:
     """Exclusive lock on ``<live>.lock``; a second writer waits."""
@@ -245,11 +154,9 @@ class Publication:
 
 
 def _adopt_plain_file(live: Path) -> None:
-    """A plain DuckDB file at the live path becomes version 1 of its own history."""
+    """A plain DuckDB file at the live path becomes the next version (1 in a new folder)."""
     if live.exists() and not live.is_symlink():
-        folder = versions_dir(live)
-        folder.mkdir(parents=True, exist_ok=True)
-        first = folder / f"{live.stem}-{len(list_versions(live)) + 1:06d}.duckdb"
+        first, _number = _next_path(live)
         partial = first.with_name(first.name + ".tmp")
         try:
             shutil.copyfile(live, partial)
@@ -281,20 +188,29 @@ def _wal(path: Path) -> Path:
 
 
 def _next_path(live: Path) -> tuple[Path, int]:
+    """The next version file: numbers only grow, past every file and the log's last number."""
     folder = versions_dir(live)
     folder.mkdir(parents=True, exist_ok=True)
     existing = list_versions(live)
-    number = (version_of(existing[-1]) if existing else 0) + 1
-    return folder / f"{live.stem}-{number:06d}.duckdb", number
+    log = _log_call(publication_log.read, folder, live.stem)
+    used = max([version_of(existing[-1]) if existing else 0, log.last_number if log else 0])
+    return folder / f"{live.stem}-{used + 1:06d}.duckdb", used + 1
 
 
-def _prune(live: Path) -> None:
-    current = resolve(live)
-    keep = max(settings.keep_versions(), 2)
-    for old in list_versions(live)[:-keep]:
-        if old != current:
-            with contextlib.suppress(FileNotFoundError):
-                old.unlink()
+def _log_call(func: Callable[..., Any], *args: object) -> Any:
+    """``func(*args)`` with a publication-log problem as a WarehouseError (one clear line)."""
+    try:
+        return func(*args)
+    except publication_log.LogError as exc:
+        raise WarehouseError(str(exc)) from exc
+
+
+def _settled(live: Path) -> publication_log.Log:
+    """Under the writer lock: adopt a plain file, settle the log against the live version and
+    delete version files that were never published or were undone."""
+    _adopt_plain_file(live)
+    current = resolve(live) if live.exists() else None
+    return _log_call(publication_log.settle, versions_dir(live), live.stem, current)
 
 
 @contextlib.contextmanager
@@ -308,7 +224,7 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
     """
     live = Path(live)
     with writer_lock(live):
-        _adopt_plain_file(live)
+        log = _settled(live)
         previous = resolve(live) if live.exists() else None
         path, number = _next_path(live)
         tmp = path.with_name(path.name + ".tmp")
@@ -325,14 +241,14 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
             migrate(con)
             con.execute("BEGIN TRANSACTION")
             con.execute("SELECT 1").fetchall()  # no pending result: register() needs that
-            start = _counts(con)  # fetched whole: no pending result (register() needs that)
+            start = schema.counts(con)  # fetched whole: no pending result (register() needs that)
             pub = Publication(live=live, path=path, version=number, con=con, previous=previous)
             yield pub
             create_views(con)
             aggregates.maintain(con, pub.touched_datasets)
             set_meta(con, "warehouse_version", str(number))
             set_meta(con, "published_at", datetime.now(UTC).isoformat(timespec="seconds"))
-            failures = run_checks(con, _check_scope(con, start))
+            failures = run_checks(con, schema.check_scope(con, start))
             if failures:
                 raise WarehouseError("warehouse checks failed: " + "; ".join(failures))
             con.execute("COMMIT")
@@ -350,17 +266,24 @@ def publish(live: Path, fresh: bool = False) -> Iterator[Publication]:
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-        _point(live, path)
-        _prune(live)
+        _point(live, path)  # live now; the log follows (publication_log.settle repairs a gap)
+        keep = max(settings.keep_versions(), 2)
+        with contextlib.suppress(OSError):  # e.g. a full disk: the next writer appends it
+            publication_log.record(versions_dir(live), live.stem, log, path, keep)
 
 
 def rollback(live: Path) -> Path:
-    """Point the live path at the version before the current one; return it."""
+    """Undo the last publication: point the live path at the version that was live before the
+    current one (from the publication log, whatever its number) and return it."""
     live = Path(live)
     with writer_lock(live):
-        current = resolve(live)
-        older = [p for p in list_versions(live) if version_of(p) < version_of(current)]
-        if not older:
+        log = _settled(live)
+        if len(log.live) < 2:
             raise WarehouseError("no earlier version to roll back to")
-        _point(live, older[-1])
-        return older[-1]
+        target = versions_dir(live) / log.live[-2]
+        if not target.is_file():
+            raise WarehouseError(f"the version to roll back to, {target.name}, is missing")
+        _point(live, target)  # done; the log follows (publication_log.settle repairs a gap)
+        with contextlib.suppress(OSError):
+            publication_log.undo(versions_dir(live), live.stem, log)
+        return target
