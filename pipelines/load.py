@@ -35,7 +35,7 @@ from pipelines.load_steps import (
 )
 from pipelines.sources import iati_load
 from pipelines.sources.iati import IatiStream, conflict_message
-from pipelines.sources.iati_xml import may_have_transactions
+from pipelines.sources.iati_xml import looks_like_xml, may_have_transactions
 
 PRELOAD_BYTES = 16 << 20  # smaller IATI files are read whole before the publication starts
 DATASET_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -69,9 +69,7 @@ def sha256_of(path: Path) -> str:
 
 
 def _is_xml(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"<")
+    return looks_like_xml(path)  # UTF-8 or UTF-16, with or without a byte order mark
 
 
 def _reading(path: Path, progress: Progress | None):
