@@ -62,7 +62,9 @@ class _Prolog:
     def refuse(self, message: str, limit: int = DOCTYPE_LIMIT) -> UnusableFile:
         return UnusableFile(message.format(name=self.name, limit=f"{limit:,}"))
 
-    def start_doctype(self, _name: str, system_id: str | None, public_id: str | None, _subset):
+    def start_doctype(
+        self, _name: str, system_id: str | None, public_id: str | None, _sub: int
+    ) -> None:
         if system_id or public_id:
             raise self.refuse(EXTERNAL)
         self.doctype_at = self.expat.CurrentByteIndex
