@@ -50,7 +50,8 @@ def test_an_entity_declared_late_in_the_prolog_is_still_refused(tmp_path: Path):
         iati.parse(padded)
 
 
-def test_a_plain_doctype_without_entities_is_read(tmp_path: Path):
+def test_a_plain_doctype_without_entities_is_refused_too(tmp_path: Path):
+    """IATI files have no DOCTYPE: any DTD is refused (the parser decides, not a byte scan)."""
     plain = tmp_path / "plain.xml"
     plain.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE iati-activities>\n<iati-activities version="2.01">'
@@ -60,9 +61,8 @@ def test_a_plain_doctype_without_entities_is_read(tmp_path: Path):
         "</transaction></iati-activity></iati-activities>",
         encoding="utf-8",
     )
-    parsed = iati.parse(plain)
-    assert parsed.rows_read == 1
-    assert parsed.candidates["amount_text"].tolist() == ["5"]
+    with pytest.raises(UnusableFile, match="plain.xml has a DOCTYPE"):
+        iati.parse(plain)
 
 
 def test_a_file_with_no_transactions_reads_zero_rows(tmp_path: Path):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
+import duckdb
 import typer
+from rich.markup import escape
+from xlsxwriter.exceptions import XlsxFileError
 
 from pipelines import settings
 from pipelines.cli.app import WarehouseOpt, app, make_console, warehouse_or_default
-from pipelines.query import export, slices
+from pipelines.query import export, export_target, slices
 from pipelines.store import sql, warehouse
 
 console = make_console()
@@ -20,7 +23,8 @@ Many = Annotated[list[str] | None, typer.Option(help="Repeat for several values.
 @app.command("export")
 def export_command(
     out: Annotated[
-        Path, typer.Option("--out", help="File to write (a folder with --partition-by).")
+        Path,
+        typer.Option("--out", help="Regular file to write (a folder with --partition-by)."),
     ],
     fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or parquet.")] = "csv",
     dataset: Annotated[list[str] | None, typer.Option(help="Dataset(s); default: all.")] = None,
@@ -43,20 +47,28 @@ def export_command(
         str | None, typer.Option(help="Hive-partitioned Parquet folder by this column (year).")
     ] = None,
     datapackage: Annotated[
-        bool, typer.Option(help="Also write datapackage.json beside the output.")
+        bool, typer.Option(help="Also write datapackage.json beside the file (in the folder).")
     ] = True,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing file (or earlier export folder).")
+    ] = False,
 ) -> None:
     """Export the filtered flows as CSV, XLSX or Parquet (same slices as the Explore page).
 
     Every provenance column is kept: source document (symbol, title, link), locator, batch and
     file, exchange rate, rate date and source, flags. In CSV and XLSX, text a spreadsheet would
     execute (starting with = + - @, tab or carriage return) is prefixed with an apostrophe.
-    Filters take the dashboard's vocabulary; repeat an option for several values.
+    Filters take the dashboard's vocabulary; repeat an option for several values. ``--out``
+    must be a regular file (or, with --partition-by, a new, empty or earlier export folder);
+    an existing one is replaced only with --force, once the new export is complete.
     """
     live = warehouse_or_default(warehouse_path)
     if not warehouse.resolve(live).exists():
-        console.print(f"[red]error:[/red] no warehouse at {live}: run `fundflows build` first")
-        raise typer.Exit(2)
+        _fail(f"no warehouse at {live}: run `fundflows build` first")
+    try:
+        target = export_target.check(out, partition_by, datapackage, force)
+    except export.ExportError as exc:
+        _fail(str(exc), exc)
     params = slices.filter_params(
         currency.upper(), search, dataset=dataset, year_from=year_from, year_to=year_to,
         fund=fund, stage=stage, modality=modality, contributor_kind=contributor_kind,
@@ -64,24 +76,49 @@ def export_command(
         status=status,
     )  # fmt: skip
     text = sql.text("queries/explore_flows") + "\nORDER BY year, flow_id"
+    try:
+        rows = _export(live, text, params, fmt, target, partition_by)
+    except export.ExportError as exc:
+        _fail(str(exc), exc)
+    except (OSError, XlsxFileError, duckdb.IOException) as exc:
+        _fail(f"cannot write {out}: {_reason(exc)}", exc)
+    console.print(f"wrote {rows:,} flows to {out}")
+
+
+def _fail(message: str, cause: BaseException | None = None) -> NoReturn:
+    console.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    raise typer.Exit(2) from cause
+
+
+def _reason(exc: BaseException) -> str:
+    """One line: the OS's words (No space left on device, Read-only file system, ...)."""
+    inner = exc
+    while not isinstance(inner, OSError) and inner.__context__ is not None:
+        inner = inner.__context__  # xlsxwriter wraps the OSError it met
+    if isinstance(inner, OSError) and inner.strerror:
+        return inner.strerror
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _export(live: Path, text: str, params: dict, fmt: str, target, partition_by) -> int:
     con = warehouse.connect_plain(live)
     if settings.quiet():
         con.execute("SET enable_progress_bar = false")
     try:
-        rows = export.export_query(con, text, params, fmt, out, partition_by=partition_by)
-        schema = con.sql(text + " LIMIT 0", params=params).to_arrow_table().schema
-    except export.ExportError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        with export_target.staged(target) as (data, descriptor):
+            rows = export.export_query(con, text, params, fmt, data, partition_by=partition_by)
+            if descriptor is not None:
+                schema = con.sql(text + " LIMIT 0", params=params).to_arrow_table().schema
+                _write_datapackage(descriptor, target.out.name, fmt, schema, partition_by)
     finally:
         con.close()
-    if datapackage:
-        _write_datapackage(out, fmt, schema, partition_by)
-    console.print(f"wrote {rows:,} flows to {out}")
+    return rows
 
 
-def _write_datapackage(out: Path, fmt: str, schema: object, partition_by: str | None) -> None:
-    target = out / "datapackage.json" if partition_by else out.with_name("datapackage.json")
-    path = f"{partition_by}=*/*.parquet" if partition_by else out.name
-    descriptor = export.datapackage(schema, "fundflows-flows", path, fmt)
-    target.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+def _write_datapackage(
+    descriptor: Path, name: str, fmt: str, schema: object, partition_by: str | None
+) -> None:
+    path = f"{partition_by}=*/*.parquet" if partition_by else name
+    package = export.datapackage(schema, "fundflows-flows", path, fmt)
+    with open(descriptor, "x", encoding="utf-8") as handle:  # a new file, never a device
+        handle.write(json.dumps(package, indent=2))

@@ -21,7 +21,7 @@ from typing import Protocol
 from pipelines.ingest.inputs import Opened, ParsedInput, Progress, StreamInput
 from pipelines.sources.candidates import ParsedFile, UnusableFile
 from pipelines.sources.iati.parse import IatiStream
-from pipelines.sources.iati.xml import may_have_transactions
+from pipelines.sources.iati.xml import head_is_xml, may_have_transactions
 
 PRELOAD_BYTES = 16 << 20  # smaller IATI files are read whole before the publication starts
 HEAD_BYTES = 512
@@ -53,7 +53,7 @@ class IatiSource:
     name = "iati"
 
     def sniff(self, head: bytes) -> bool:
-        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        return head_is_xml(head)  # UTF-8 or UTF-16, with or without a byte order mark
 
     def parse(self, path: Path, progress: Progress | None = None) -> ParsedFile:
         from pipelines.sources.iati import parse

@@ -159,8 +159,14 @@ def export_query(
     if fmt == "parquet":
         return _write_parquet(reader, out)
     if fmt == "xlsx":
+        # assembled in memory (xlsxwriter's in_memory mode holds the sheet there anyway): a
+        # full disk then fails in our write, not inside xlsxwriter, whose half-written zip
+        # would otherwise be closed again by the garbage collector
+        buffer = io.BytesIO()
+        written = _write_xlsx(_frames(reader), buffer, "flows")
         with open(out, "wb") as handle:
-            return _write_xlsx(_frames(reader), handle, "flows")
+            handle.write(buffer.getbuffer())
+        return written
     return _write_csv(reader, out)
 
 
