@@ -311,7 +311,7 @@ def test_a_read_only_warehouse_gives_one_clear_error(
 KILLED_AT = """
 import os, signal, sys
 from pathlib import Path
-from pipelines import publication_log, warehouse
+from pipelines.store import publication_log, warehouse
 
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
