@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines import aggregates, settings
+from pipelines import aggregates, scratch, settings
 
 VERSION_RE = re.compile(r"-(\d{6})\.duckdb$")
 READER_CONFIG = {"enable_external_access": False, "lock_configuration": True}
@@ -240,6 +240,7 @@ def writer_lock(live: Path) -> Iterator[None]:
     lock_path = live.with_name(live.name + ".lock")
     with open(lock_path, "a+") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        scratch.clear(live)  # temp files of killed processes (uploads, ...): pipelines/scratch
         try:
             yield
         finally:
