@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from pipelines.candidates import UnusableFile
+from pipelines.sources import text_encoding
 
 MAX_ROW_BYTES = 2_000_000  # DuckDB's max_line_size: the longest record (quotes included)
 CHUNK_BYTES = 1 << 20  # must stay below MAX_ROW_BYTES (see scan_bytes)
@@ -42,28 +43,30 @@ def _line_ends(chunk: bytes) -> tuple[int, int]:
 
 
 def scan_bytes(path: Path) -> tuple[bool, int | None]:
-    """One pass over the file: whether any byte is above 0x7F, and the number of the first
-    line longer than ``MAX_ROW_BYTES`` (None if none). DuckDB skips a line longer than its
-    read buffer without a word, so such a file is refused before DuckDB sees it."""
-    non_ascii = False
-    high = re.compile(rb"[\x80-\xff]")
+    """One pass over the file: whether its bytes may hold mojibake (UTF-8 text read as
+    Windows-1252 and saved as UTF-8 again; ``text_encoding.MOJIBAKE_UTF8``), and the number of
+    the first line longer than ``MAX_ROW_BYTES`` (None if none). DuckDB skips a line longer
+    than its read buffer without a word, so such a file is refused before DuckDB sees it."""
+    suspect = False
     run = 0  # bytes since the last line break
     lines = 1
+    tail = b""  # a sequence cut at the end of a chunk is seen whole with the next one
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
-            non_ascii = non_ascii or high.search(chunk) is not None
+            suspect = suspect or text_encoding.MOJIBAKE_UTF8.search(tail + chunk) is not None
+            tail = chunk[-8:]
             first, last = _line_ends(chunk)
             if first < 0:
                 run += len(chunk)
             else:
                 if run + first > MAX_ROW_BYTES:
-                    return non_ascii, lines
+                    return suspect, lines
                 # (a line inside one chunk is shorter than a chunk, so within the limit)
                 lines += chunk.count(b"\n", 0, last + 1) or chunk.count(b"\r", 0, last + 1)
                 run = len(chunk) - last - 1
             if run > MAX_ROW_BYTES:
-                return non_ascii, lines
-    return non_ascii, None
+                return suspect, lines
+    return suspect, None
 
 
 @dataclass

@@ -113,7 +113,7 @@ def _read_csv(
         path, offset, re.compile(rb"[^ \t\r\n,;]")
     ):
         raise UnusableFile(f"{path.name}: no data rows under the header")
-    non_ascii, long_line = csv_shape.scan_bytes(path)
+    suspect, long_line = csv_shape.scan_bytes(path)
     if long_line is not None:
         raise csv_shape.too_long(long_line, path.name)
     if encoding != "utf-8":
@@ -132,7 +132,7 @@ def _read_csv(
         shape = shape_of()
     table = table.append_column("_row", shape.row_numbers)
     rejects = csv_shape.wrong_field_rejects(shape, path.name)
-    if non_ascii:
+    if suspect or encoding != "utf-8":  # cells checked where garbling is possible
         known = {i: n for i, n in enumerate(names) if n in TEMPLATE_COLUMNS}
         rejects += text_encoding.encoding_rejects(table, known, encoding != "utf-8", path.name)
     con.register("template_cells", table)

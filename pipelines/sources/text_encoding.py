@@ -81,6 +81,18 @@ CONT = "[" + re.escape(_continuations()) + "]"
 # character (Latin-1 supplement, Latin Extended-A, Cyrillic, Arabic), and three-byte leads
 # (punctuation, CJK, the BOM) followed by two continuation characters
 MOJIBAKE = f"[ÂÃÄÅÐÑØÙ]{CONT}|[à-ï]{CONT}{CONT}"
+
+
+def _utf8_alternatives(chars: str) -> bytes:
+    return b"(?:" + b"|".join(re.escape(c.encode("utf-8")) for c in chars) + b")"
+
+
+_CONT8 = _utf8_alternatives(_continuations())
+# the same text as MOJIBAKE, as the bytes of a UTF-8 file: a fast first look at the raw file
+MOJIBAKE_UTF8 = re.compile(
+    _utf8_alternatives("ÂÃÄÅÐÑØÙ") + _CONT8
+    + b"|" + _utf8_alternatives("".join(map(chr, range(0xE0, 0xF0)))) + _CONT8 + _CONT8
+)  # fmt: skip
 NOT_CP1252 = "\ufffd"  # what an undefined Windows-1252 byte is decoded to
 MOJIBAKE_REASON = (
     "text mixes encodings: UTF-8 read as Windows-1252 (e.g. Ã‰ for É); save the file as UTF-8"
