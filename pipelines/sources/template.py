@@ -7,8 +7,10 @@ contributor, amount, currency, source``; other known columns may be absent; unkn
 are ignored (noted).
 
 Reading: CSV with ``,`` ``;`` or tab (chosen from the header line), UTF-8 with or without BOM,
-else Windows-1252; XLSX (first sheet) through openpyxl with formulas read as their text, never
-evaluated. The header is looked for in the first ``HEADER_SCAN`` lines: title rows above it are
+else Windows-1252 (garbled rows rejected, reason ``encoding``: ``text_encoding``); records of
+the wrong width are rejected, reason ``wrong_field_count`` (``csv_shape``); XLSX (first sheet)
+checked for bombs and streamed (``xlsx_guard``), formulas read as their text, never evaluated.
+The header is looked for in the first ``HEADER_SCAN`` lines: title rows above it are
 skipped (noted). Fully blank rows are dropped and not counted. Row numbers count data rows
 (1 = the first row under the header); the locator is ``<file name>:<row>``.
 
