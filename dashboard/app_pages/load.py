@@ -50,7 +50,8 @@ with tab_upload:
     got = st.file_uploader(t("load.file", mb=mb), type=["csv", "xlsx", "xml"], max_upload_size=mb)
     if got is not None:
         try:
-            with upload.saved(got.getvalue(), got.name) as path:
+            upload.check_size(got.size)  # before its bytes are read or parsed
+            with upload.saved(got.getvalue(), got.name, live) as path:
                 preview = upload.preview(live, path, dataset, label=got.name)
                 if preview.report.status != "validated":
                     st.error(t("load.refused", message=preview.report.message))

@@ -1,26 +1,28 @@
 """Files uploaded through the dashboard's Load data page: saved safely, previewed, loaded.
 
 An uploaded file's name never becomes a path: the bytes are written under a server-generated
-name (``upload-<random hex><suffix>``) in a private temporary folder, the suffix coming from a
-fixed whitelist, and the original name is kept only as a label. Uploads above
-``MAX_UPLOAD_BYTES`` are refused before anything is written.
+name (``upload-<random hex><suffix>``) in a private folder of the warehouse folder's temp area
+(``pipelines.store.scratch``: removed afterwards, and by the next writer if this process is killed),
+the suffix coming from a fixed whitelist, and the original name is kept only as a label.
+Uploads above ``MAX_UPLOAD_BYTES`` are refused before anything is written or parsed; the
+server itself refuses bodies above ``server.maxUploadSize`` (``.streamlit/config.toml``, the
+same 50 MB) before the app sees them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import secrets
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from pipelines import settings
 from pipelines.ingest import load
 from pipelines.sources.candidates import UnusableFile
-from pipelines.store import sql, warehouse
+from pipelines.store import scratch, sql, warehouse
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SUFFIXES = {"csv": ".csv", "tsv": ".csv", "txt": ".csv", "xlsx": ".xlsx", "xml": ".xml"}
@@ -47,21 +49,24 @@ def suffix_for(original_name: str) -> str:
     return SUFFIXES[ext]
 
 
-@contextlib.contextmanager
-def saved(data: bytes, original_name: str) -> Iterator[Path]:
-    """Write ``data`` to a fresh private folder under a generated name; remove it afterwards."""
-    if len(data) > MAX_UPLOAD_BYTES:
+def check_size(size: int) -> None:
+    """Refuse an upload of ``size`` bytes above the limit (before its bytes are read)."""
+    if size > MAX_UPLOAD_BYTES:
         raise UploadError(f"the file is larger than the {MAX_UPLOAD_BYTES // 2**20} MB limit")
+
+
+@contextlib.contextmanager
+def saved(data: bytes, original_name: str, live: Path | None = None) -> Iterator[Path]:
+    """Write ``data`` under a generated name in a private folder of the temp area of the
+    warehouse at ``live`` (default: the configured one); remove it afterwards."""
+    check_size(len(data))
     if not data:
         raise UploadError("the file is empty")
     suffix = suffix_for(original_name)
-    folder = Path(tempfile.mkdtemp(prefix="fundflows-upload-"))
-    try:
+    with scratch.private_folder(live or settings.warehouse_path(), "upload") as folder:
         path = folder / f"upload-{secrets.token_hex(8)}{suffix}"
         path.write_bytes(data)
         yield path
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def preview(live: Path, path: Path, dataset: str, label: str = "") -> Preview:

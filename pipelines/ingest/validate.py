@@ -61,6 +61,9 @@ REASONS = {
     "missing_kind": "a new actor needs its kind (no known actor has this name)",
     "fund_to_itself": "the contributor is the fund and there is no recipient",
     "dataset_bundled": "bundled datasets cannot be loaded into",
+    # the template parser's own (pipelines/sources/csv_shape.py, text_encoding.py)
+    "wrong_field_count": "the row has more or fewer fields than the header",
+    "encoding": "text mixes encodings (UTF-8 read as Windows-1252, or bytes that are no text)",
 }
 
 

@@ -7,8 +7,10 @@ contributor, amount, currency, source``; other known columns may be absent; unkn
 are ignored (noted).
 
 Reading: CSV with ``,`` ``;`` or tab (chosen from the header line), UTF-8 with or without BOM,
-else Windows-1252; XLSX (first sheet) through openpyxl with formulas read as their text, never
-evaluated. The header is looked for in the first ``HEADER_SCAN`` lines: title rows above it are
+else Windows-1252 (garbled rows rejected, reason ``encoding``: ``text_encoding``); records of
+the wrong width are rejected, reason ``wrong_field_count`` (``csv_shape``); XLSX (first sheet)
+checked for bombs and streamed (``xlsx_guard``), formulas read as their text, never evaluated.
+The header is looked for in the first ``HEADER_SCAN`` lines: title rows above it are
 skipped (noted). Fully blank rows are dropped and not counted. Row numbers count data rows
 (1 = the first row under the header); the locator is ``<file name>:<row>``.
 
@@ -20,11 +22,10 @@ the fund itself (then the row is a plain out-leg).
 
 from __future__ import annotations
 
-import codecs
+import contextlib
 import datetime as dt
 import re
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -33,7 +34,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.sources.candidates import CANDIDATE_COLUMNS, ParsedFile, UnusableFile, empty_rejects
+from pipelines.sources import csv_shape, text_encoding, xlsx_guard
+from pipelines.sources.candidates import (
+    CANDIDATE_COLUMNS,
+    PARSER_REJECT_COLUMNS,
+    ParsedFile,
+    UnusableFile,
+    empty_rejects,
+)
 from pipelines.store import sql
 
 TEMPLATE_COLUMNS = [
@@ -71,43 +79,6 @@ def _check_header(names: list[str], path: Path) -> list[str]:
     return [f"ignored unknown column(s): {', '.join(extra)}"] if extra else []
 
 
-HEAD_BYTES = 1 << 16
-CHUNK_BYTES = 1 << 20
-BOM = b"\xef\xbb\xbf"
-
-
-def _chunks(path: Path, start: int = 0) -> Iterator[bytes]:
-    with open(path, "rb") as handle:
-        handle.seek(start)
-        yield from iter(lambda: handle.read(CHUNK_BYTES), b"")
-
-
-def _is_utf8(path: Path) -> bool:
-    """Whether the whole file is valid UTF-8 (read in chunks, nothing kept)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for chunk in _chunks(path):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _has_byte_outside(path: Path, start: int, pattern: re.Pattern[bytes]) -> bool:
-    return any(pattern.search(chunk) for chunk in _chunks(path, start))
-
-
-def _head_text(path: Path, encoding: str) -> str:
-    with open(path, "rb") as handle:
-        head = handle.read(HEAD_BYTES)
-    if head.startswith(BOM):
-        head = head[len(BOM) :]
-    if encoding == "utf-8":  # a character cut at the end of the head is left out
-        return codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    return head.decode("cp1252", errors="replace")
-
-
 def _find_header_csv(text: str, path: Path) -> tuple[int, str, list[str]]:
     """(lines to skip, delimiter, header names) from the first lines of the text."""
     lines = text.splitlines()[:HEADER_SCAN]
@@ -126,51 +97,48 @@ def _find_header_csv(text: str, path: Path) -> tuple[int, str, list[str]]:
     return index, delim, [_clean(c) for c in lines[index].split(delim)]
 
 
-def _read_csv(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
-    if not _has_byte_outside(path, 0, re.compile(rb"[^ \t\r\n\xef\xbb\xbf]")):
+def _read_csv(
+    path: Path, con: duckdb.DuckDBPyConnection
+) -> tuple[list[str], list[str], list[dict]]:
+    if not text_encoding.has_byte_outside(path, 0, re.compile(rb"[^ \t\r\n\xef\xbb\xbf]")):
         raise UnusableFile(f"{path.name}: the file is empty")
-    encoding = "utf-8" if _is_utf8(path) else "cp1252"
-    head = _head_text(path, encoding)
+    encoding = "utf-8" if text_encoding.is_utf8(path) else "cp1252"
+    head = text_encoding.head_text(path, encoding)
     skip, delim, names = _find_header_csv(head, path)
     notes = _check_header(names, path)
     header_end = re.match(rf"(?:[^\r\n]*(?:\r\n|\r|\n)){{{skip + 1}}}", head)
     # data after the header: any byte other than blanks and separators (ASCII in both encodings)
     offset = len(head[: header_end.end()].encode(encoding)) if header_end else None
-    if offset is not None and _has_bom(path):
-        offset += len(BOM)
-    if offset is None or not _has_byte_outside(path, offset, re.compile(rb"[^ \t\r\n,;]")):
+    if offset is not None and text_encoding.has_bom(path):
+        offset += len(text_encoding.BOM)
+    if offset is None or not text_encoding.has_byte_outside(
+        path, offset, re.compile(rb"[^ \t\r\n,;]")
+    ):
         raise UnusableFile(f"{path.name}: no data rows under the header")
+    suspect, long_line = csv_shape.scan_bytes(path)
+    if long_line is not None:
+        raise csv_shape.too_long(long_line, path.name)
     if encoding != "utf-8":
         notes.append("read as Windows-1252 (not valid UTF-8)")
     if skip:
         notes.append(f"skipped {skip} line(s) above the header")
-    tmp = None
-    if encoding != "utf-8":  # DuckDB reads UTF-8: a Windows-1252 file is converted first
-        with tempfile.NamedTemporaryFile(
-            "w", suffix=".csv", encoding="utf-8", delete=False
-        ) as handle:
-            handle.write(path.read_bytes().decode("cp1252", errors="replace"))
-        tmp = Path(handle.name)
-    cols = {f"c{i}": "VARCHAR" for i in range(len(names))}
-    try:
-        rel = con.read_csv(
-            str(tmp or path), delimiter=delim, header=False, skiprows=skip + 1, quotechar='"',
-            escapechar='"', columns=cols, null_padding=True, strict_mode=False,
-        )  # fmt: skip
+    cols = [f"c{i}" for i in range(len(names))]
+    with contextlib.ExitStack() as stack:
+        # DuckDB reads UTF-8: a Windows-1252 file is decoded on the way, through a pipe
+        source = str(path)
+        if encoding != "utf-8":
+            source = stack.enter_context(text_encoding.cp1252_source(path))
+        batches, shape_of = csv_shape.read(con, source, path, encoding, delim, skip, len(names))
         # trimmed batch by batch: the untrimmed cells never sit whole in memory
-        con.register("template_cells", _trimmed_cells(rel.to_arrow_reader(), list(cols)))
-    except duckdb.Error as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise UnusableFile(f"{path.name}: cannot read as CSV: {first}") from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-    return names, notes
-
-
-def _has_bom(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(len(BOM)) == BOM
+        table = _trimmed_cells(batches, cols, rows=False)
+        shape = shape_of()
+    table = table.append_column("_row", shape.row_numbers)
+    rejects = csv_shape.wrong_field_rejects(shape, path.name)
+    if suspect or encoding != "utf-8":  # cells checked where garbling is possible
+        known = {i: n for i, n in enumerate(names) if n in TEMPLATE_COLUMNS}
+        rejects += text_encoding.encoding_rejects(table, known, encoding != "utf-8", path.name)
+    con.register("template_cells", table)
+    return names, notes, rejects
 
 
 def _row_numbers(count: int) -> pa.Array:
@@ -183,9 +151,12 @@ SPACES = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2
 )
 
 
-def _trimmed_cells(batches: Iterable[pa.RecordBatch], names: list[str]) -> pa.Table:
-    """The cells trimmed of spaces, empty ones NULL, plus ``_row`` (1, 2, ...). Done in Arrow:
-    about four times less CPU than trim() in DuckDB, which copies every string."""
+def _trimmed_cells(
+    batches: Iterable[pa.RecordBatch], names: list[str], rows: bool = True
+) -> pa.Table:
+    """The cells trimmed of spaces, empty ones NULL, plus ``_row`` (1, 2, ...) unless ``rows``
+    is false. Done in Arrow: about four times less CPU than trim() in DuckDB, which copies
+    every string."""
     trimmed = []
     for batch in batches:
         columns = [
@@ -195,7 +166,7 @@ def _trimmed_cells(batches: Iterable[pa.RecordBatch], names: list[str]) -> pa.Ta
         trimmed.append(pa.RecordBatch.from_arrays(columns, names=names))
     schema = pa.schema([(name, pa.string()) for name in names])
     table = pa.Table.from_batches(trimmed, schema=schema)
-    return table.append_column("_row", _row_numbers(table.num_rows))
+    return table.append_column("_row", _row_numbers(table.num_rows)) if rows else table
 
 
 def _empty_as_null(text: pa.StringArray) -> pa.Array:
@@ -222,36 +193,30 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _read_xlsx(path: Path, con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - any openpyxl failure means an unusable file
-        raise UnusableFile(f"{path.name}: cannot read as XLSX: {exc}") from None
-    try:
-        rows = [
-            [_cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)
-        ]
-    finally:
-        book.close()
-    scores = [_recognised(r) for r in rows[:HEADER_SCAN]]
-    if not scores or max(scores) < 2:
+def _read_xlsx(
+    path: Path, con: duckdb.DuckDBPyConnection
+) -> tuple[list[str], list[str], list[dict]]:
+    rows = [(i, [_cell_text(v) for v in r]) for i, r in xlsx_guard.read_rows(path)]
+    top = [(_recognised(r), i, r) for i, r in rows if i <= HEADER_SCAN]
+    if not top or max(t[0] for t in top) < 2:
         raise UnusableFile(
             f"{path.name}: no template header found in the first {HEADER_SCAN} rows of the "
             f"first sheet (expected columns such as {', '.join(REQUIRED_COLUMNS)})"
         )
-    skip = scores.index(max(scores))
-    names = [_clean(c) for c in rows[skip]]
+    best = max(t[0] for t in top)
+    _score, header_at, header = next(t for t in top if t[0] == best)
+    names = [_clean(c) for c in header]
     notes = _check_header(names, path)
-    if skip:
-        notes.append(f"skipped {skip} row(s) above the header")
+    if header_at > 1:
+        notes.append(f"skipped {header_at - 1} row(s) above the header")
     width = len(names)
-    body = [(r + [None] * width)[:width] for r in rows[skip + 1 :]]
+    body = [(r + [None] * width)[:width] for i, r in rows if i > header_at]
+    numbers = np.array([i - header_at for i, _r in rows if i > header_at], dtype="int64")
     frame = pd.DataFrame(body, columns=[f"c{i}" for i in range(width)], dtype="str")
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    con.register("template_cells", _trimmed_cells(table.to_batches(), list(frame.columns)))
-    return names, notes
+    cells = _trimmed_cells(table.to_batches(), list(frame.columns), rows=False)
+    con.register("template_cells", cells.append_column("_row", pa.array(numbers)))
+    return names, notes, []
 
 
 FLAG_LIST = pa.list_(pa.field("l", pa.string()))
@@ -283,7 +248,7 @@ def parse(path: Path) -> ParsedFile:
     con.execute("SET enable_progress_bar = false")
     try:
         reader = _read_xlsx if is_xlsx else _read_csv
-        names, notes = reader(path, con)
+        names, notes, rejects = reader(path, con)
         exprs = []
         for column in TEMPLATE_COLUMNS:
             # positions come from the header; names from the fixed TEMPLATE_COLUMNS list
@@ -305,13 +270,17 @@ def parse(path: Path) -> ParsedFile:
         pa.default_memory_pool().release_unused()
     # every kept row has its leg 0 (fully blank rows are dropped and not counted)
     rows_read = int(pc.sum(pc.equal(candidates["leg_seq"], 0)).as_py() or 0)
+    # records rejected for their shape never became candidates; garbled rows did
+    rows_read += sum(1 for r in rejects if r["reason_code"] == csv_shape.WRONG_FIELD_COUNT)
     if rows_read == 0:
         raise UnusableFile(f"{path.name}: no data rows under the header")
     return ParsedFile(
         path=path,
         format="xlsx" if is_xlsx else "csv",
         candidates=candidates.select(list(CANDIDATE_COLUMNS)),
-        rejects=empty_rejects(),
+        rejects=pd.DataFrame(rejects, columns=PARSER_REJECT_COLUMNS)
+        if rejects
+        else empty_rejects(),
         rows_read=rows_read,
         notes=notes,
     )

@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import settings
-from pipelines.store import aggregates, publication_log, schema, sql
+from pipelines.store import aggregates, publication_log, schema, scratch, sql
 from pipelines.store.publication_log import VERSION_RE
 from pipelines.store.schema import (  # the schema's steps, asked of the warehouse by callers
     create_views as create_views,
@@ -130,6 +130,7 @@ def writer_lock(live: Path) -> Iterator[None]:
     lock_path = live.with_name(live.name + ".lock")
     with open(lock_path, "a+") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        scratch.clear(live)  # temp files of killed processes (uploads, ...): pipelines/scratch
         try:
             yield
         finally:
