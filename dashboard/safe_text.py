@@ -1,16 +1,19 @@
-"""The one place where text from data is made safe for the place it is shown.
+r"""The one place where text from data is made safe for the place it is shown.
 
 Names, descriptions, file names and saved-view names come from loaded files and from
 visitors, so they must be shown as the characters they are, never as markup:
 
 - ``md`` for everything Streamlit renders as Markdown (``st.markdown``, ``st.caption``,
   ``st.info``/``warning``/``success``/``error``, ``st.subheader``, metric labels and help,
-  widget labels): every ASCII punctuation character is backslash-escaped (CommonMark
-  escapes any of them), so ``[x](url)``, ``![i](url)``, ``**b**``, ``<tag>``, ``:red[x]``,
-  ``$x$`` stay text; "://", "www." and "@" get an invisible word joiner so that GitHub's
-  autolink literals (which Streamlit's Markdown applies after escapes are read) cannot
-  turn a bare address into a link; line breaks become spaces. ``md_link`` makes the one
-  kind of link from data the pages show on purpose (a source's http(s) address).
+  widget labels): the characters that can start Markdown inside a line are
+  backslash-escaped (``\ ` * ~ [ ] < > $ :``, ``_`` unless inside a word, ``&`` before an
+  entity), and so is a block marker at the start (``#``, ``-``, ``+``, ``=``, ``1.``), so
+  ``[x](url)``, ``![i](url)``, ``**b**``, ``<tag>``, ``:red[x]``, ``$x$`` stay text while
+  ordinary punctuation stays as it is; "://", "www." and "@" get an invisible word joiner
+  (U+2060) so that GitHub's autolink literals (which Streamlit's Markdown applies after
+  escapes are read) cannot turn a bare address into a link; line breaks become spaces.
+  ``md_link`` makes the one kind of link from data the pages show on purpose (a source's
+  http(s) address).
 - ``plot`` for Plotly (titles, axis titles, legends, node labels, annotations, hover text,
   category labels): Plotly renders a subset of HTML (``<a href>``, ``<b>``, ``<br>`` ...)
   and decodes ``&lt;``-style entities, so ``&``, ``<`` and ``>`` become entities.
@@ -33,7 +36,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 WORD_JOINER = "\u2060"  # invisible, zero width, not a break: ":/⁠/" no longer starts a URL
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_MARKUP = re.compile(r"([\\`*~\[\]<>$:])")  # what can start Markdown inside a line
+_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # "_" not between two letters/digits
+_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_BLOCK_START = re.compile(r"^(\s*)([#+=-]|\d+[.)])")  # a heading, list or rule at the start
 _AUTOLINK = re.compile(r"(://|www\.|@)", re.IGNORECASE)
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"  # reserved and unreserved characters stay as they are
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -50,7 +56,10 @@ def md(value: object) -> str:
     """``value`` as Markdown source that Streamlit shows as exactly these characters."""
     text = _LINE_BREAKS.sub(" ", _str(value))
     text = _AUTOLINK.sub(lambda m: m.group(1)[:-1] + WORD_JOINER + m.group(1)[-1], text)
-    return _PUNCTUATION.sub(r"\\\1", text)
+    text = _MARKUP.sub(r"\\\1", text)
+    text = _UNDERSCORE.sub(r"\\_", text)
+    text = _ENTITY.sub(r"\\&", text)
+    return _BLOCK_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
 
 
 def plot(value: object) -> str:

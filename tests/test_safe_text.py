@@ -33,7 +33,10 @@ MORE = (
     "see www.example.invalid or mail me@example.invalid or https://example.invalid/z",
     ":red[x] :material/home: $x^2$ `code` # title",
     "- item\n1. one\n> quote\n| a | b |",
-    "a\\*b\\\\ &amp; &lt;b&gt; 1 < 2 > 0 & AT&T",
+    "a\\*b\\\\ &amp; &lt;b&gt; 1 < 2 > 0 & AT&T _x_ a_b __y__ ~~z~~",
+    "# heading",
+    "12) twelve",
+    "    four spaces",
 )
 TEMPLATE_KEYS = {"hovertemplate", "texttemplate"}  # written by the code, not data
 
@@ -59,9 +62,13 @@ def test_md_breaks_autolinks_with_an_invisible_word_joiner_only():
 
 def test_md_keeps_plain_names_unchanged_and_takes_any_value():
     assert safe_text.md("Thailand") == "Thailand"
-    assert safe_text.md("Pérez-Guerrero") == "Pérez\\-Guerrero"
+    assert safe_text.md("Pérez-Guerrero (PGTF), 2.5 m; year_from=1") == (
+        "Pérez-Guerrero (PGTF), 2.5 m; year_from=1"
+    )  # ordinary punctuation stays as it is
     assert safe_text.md(None) == ""
-    assert safe_text.md(ValueError("bad [x](y)")) == "bad \\[x\\]\\(y\\)"
+    assert safe_text.md(ValueError("bad [x](y)")) == "bad \\[x\\](y)"
+    assert safe_text.md("- a") == "\\- a"  # a list, a heading or a rule at the start
+    assert safe_text.md("12. a") == "12\\. a"
 
 
 @pytest.mark.parametrize("name", HOSTILE + MORE)
