@@ -13,7 +13,9 @@ from dashboard import components, data, filters, i18n, rtl  # noqa: E402
 from dashboard.filter_state import PAGES  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 
-st.set_page_config(page_title="fundflows", page_icon=":material/account_tree:", layout="wide")
+# a local icon: a Material or emoji icon makes every browser fetch it from fonts.gstatic.com
+ICON = str(APP_DIR / "static" / "fundflows-icon.png")
+st.set_page_config(page_title="fundflows", page_icon=ICON, layout="wide")
 data.pin_version()  # this rerun reads one warehouse version throughout
 if not data.available():
     st.error(t("app.no_warehouse", path=str(data.live_path())))

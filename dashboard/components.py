@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import i18n
+from dashboard import i18n, safe_text
 from dashboard.i18n import t
 from pipelines.query import export
 
@@ -105,13 +105,17 @@ def card(
     footer: Footer,
     is_map: bool = False,
 ) -> None:
-    """One chart card; ``fig`` None or ``frame`` empty → the empty state."""
+    """One chart card; ``fig`` None or ``frame`` empty → the empty state. ``title`` is
+    Markdown: data in it went through ``safe_text.md``; the figure's data text is escaped
+    here (``safe_text.figure``)."""
     with st.container(border=True):
         st.markdown(f"**{title}**")
         if fig is None or frame.empty:
             st.info(t("card.empty"), icon=":material/filter_alt_off:")
             return
-        st.plotly_chart(fig, config=plot_config(name, is_map), key=f"chart_{name}")
+        st.plotly_chart(
+            safe_text.figure(fig), config=plot_config(name, is_map), key=f"chart_{name}"
+        )
         st.caption(footer_text(footer))
         flags = footer_flags(footer)
         if flags:
@@ -120,7 +124,8 @@ def card(
 
 
 def table_card(title: str, frame: pd.DataFrame, name: str, caption: str = "") -> None:
-    """A table with downloads (Sources page), or the empty state."""
+    """A table with downloads (Sources page), or the empty state (``title`` and ``caption``
+    are Markdown: data in them went through ``safe_text.md``; the table shows text as text)."""
     with st.container(border=True):
         st.markdown(f"**{title}**")
         if frame.empty:
@@ -158,7 +163,7 @@ def data_as_of(stamp: Mapping[str, object]) -> None:
             version=stamp.get("warehouse_version") or "–",
             published=str(stamp.get("published_at") or "–")[:16].replace("T", " "),
             last_load=last_text,
-            file=stamp.get("last_load_file") or "–",
+            file=safe_text.md(stamp.get("last_load_file") or "–"),
         )
     )
 
@@ -166,7 +171,7 @@ def data_as_of(stamp: Mapping[str, object]) -> None:
 def ignored_notes(notes: Sequence[tuple[str, str]]) -> None:
     """Visible note for URL parameters that were not understood (never an exception)."""
     if notes:
-        items = ", ".join(f"{name}={value}" for name, value in notes)
+        items = safe_text.md_list(f"{name}={value}" for name, value in notes)
         st.warning(t("filters.ignored", items=items), icon=":material/link_off:")
 
 
@@ -182,8 +187,14 @@ def stock_cards(stocks: pd.DataFrame, per_row: int = 4) -> None:
         for column, row in zip(st.columns(per_row), rows, strict=False):
             currency = _text(row.currency)
             value = i18n.money(row.amount, currency) if currency else i18n.number(row.amount)
-            column.metric(i18n.label("stat", row.kind), value, help=_text(row.note), border=True)
-            source = _text(row.source_title) or "–"
+            note = _text(row.note)
+            column.metric(
+                i18n.label("stat", row.kind),
+                value,
+                help=safe_text.md(note) if note else None,
+                border=True,
+            )
+            source = safe_text.md(_text(row.source_title) or "–")
             when = i18n.day(row.as_of, row.year)
             dated = when != t("funds.undated")
             key = "funds.stock_caption" if dated else "funds.stock_caption_undated"
@@ -194,9 +205,8 @@ def event_list(events: pd.DataFrame) -> None:
     """Funds page: the dated events, each with a link to its source."""
     lines = []
     for row in events.itertuples():
-        title = _text(row.source_title) or "–"
-        url = _text(row.source_url)
-        source = f"[{title}]({url})" if url else title
+        source = safe_text.md_link(_text(row.source_title) or "–", _text(row.source_url))
         when = i18n.day(row.event_date, row.year)
-        lines.append(f"- **{when}** — {row.description} ({t('funds.event_source', source=source)})")
+        text = safe_text.md(row.description)
+        lines.append(f"- **{when}** — {text} ({t('funds.event_source', source=source)})")
     st.markdown("\n".join(lines))

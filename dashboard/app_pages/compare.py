@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from dashboard import components, page_kit
+from dashboard import components, page_kit, safe_text
 from dashboard.i18n import label, money, number, percent, t
 from dashboard.workbench import compare as cv
 from pipelines import settings
 from pipelines.appstate import store as state
+
+md = safe_text.md  # text from data or visitors, shown as written
 
 v = page_kit.view()
 st.title(t("page.compare"))
@@ -51,10 +53,10 @@ category_names = v.names() | {"via_fund": t("compare.via_fund"),
 for entity in entities:
     facts = cv.headline(entity, contributors, mixes)
     if facts is None:
-        st.markdown(t("compare.sentence_none", entity=entity.label))
+        st.markdown(t("compare.sentence_none", entity=md(entity.label)))
         continue
-    words = {"entity": entity.label, "share": percent(facts["share"]),
-             "category": category_names.get(facts["category"], facts["category"])}  # fmt: skip
+    words = {"entity": md(entity.label), "share": percent(facts["share"]),
+             "category": md(category_names.get(facts["category"], facts["category"]))}  # fmt: skip
     if facts["ratio"]:
         st.markdown(t("compare.sentence", ratio=f"{facts['ratio']:.1f}", **words))
     elif facts["peer_median"] == 0:
@@ -93,12 +95,12 @@ components.card(t("compare.trend_title", currency=cur), trend_fig, trend, "compa
 for entity in entities:
     me = contributors[contributors["contributor_id"].isin(entity.members[:1])]
     kind = label("kind", me["kind"].iloc[0]) if len(me) else "–"
-    region = (me["region"].iloc[0] or "–") if len(me) else "–"
+    region = md((me["region"].iloc[0] or "–") if len(me) else "–")
     bench = cv.peer_shares(entity, contributors, mixes, facet)
     if bench.empty:
-        st.caption(t("compare.peers_none", entity=entity.label, kind=kind, region=region))
+        st.caption(t("compare.peers_none", entity=md(entity.label), kind=kind, region=region))
         continue
-    title = t("compare.peers_title", entity=entity.label, kind=kind, region=region,
+    title = t("compare.peers_title", entity=md(entity.label), kind=kind, region=region,
                n=int(bench["peers"].iloc[0]))  # fmt: skip
     fig = cv.peer_figure(bench, category_names, entity.label, t("compare.peer_median"))
     components.card(title, fig, bench, f"compare_peers_{entity.members[0]}", footer)
@@ -109,6 +111,6 @@ with st.expander(t("compare.save_group")), st.form("cmp_group_form"):
         members = [m for e in entities for m in e.members]
         try:
             group = state.save_group(settings.state_path(), name, members)
-            st.success(t("compare.saved", name=group.name, n=len(group.actor_ids)))
+            st.success(t("compare.saved", name=md(group.name), n=len(group.actor_ids)))
         except state.StateError as exc:
-            st.error(str(exc))
+            st.error(md(exc))

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import components, data, filters, page_kit
+from dashboard import components, data, filters, page_kit, safe_text
 from dashboard.filter_state import to_query
 from dashboard.i18n import money, number, t
 from dashboard.workbench import pivot as pv
@@ -26,7 +26,7 @@ base = pv.Choice(**next((x.settings for x in views if x.name == applied and x.se
 choice = pv.controls(base, f"@{applied}" if applied else "", v.currency)
 if choice.q:
     hits = data.query("search_actors", q=normalise(choice.q))
-    st.caption(t("explore.search_hits") + ": " + (", ".join(hits["name"]) or "–"))
+    st.caption(t("explore.search_hits") + ": " + (safe_text.md_list(hits["name"]) or "–"))
 measure = choice.measure
 bound = pv.params(v.filters, choice)
 pivot = pv.run_pivot(bound, choice.spec())
@@ -74,10 +74,11 @@ with st.form("ex_view_form"):
         try:
             saved = state.save_view(settings.state_path(), name, urlencode(to_query(v.filters)),
                                     "explore", settings=choice.settings())  # fmt: skip
-            st.success(t("explore.saved_view", name=saved.name, link=saved.permalink()))
+            st.success(t("explore.saved_view", name=safe_text.md(saved.name),
+                          link=safe_text.md(saved.permalink())))  # fmt: skip
             views = state.list_views(settings.state_path())
         except state.StateError as exc:
-            st.error(str(exc))
+            st.error(safe_text.md(exc))
 if views:
     st.dataframe(pv.views_table(views), hide_index=True, key="ex_views",
                  column_config={t("explore.col_link"): st.column_config.LinkColumn()})  # fmt: skip

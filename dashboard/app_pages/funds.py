@@ -3,7 +3,7 @@ timeline."""
 
 import streamlit as st
 
-from dashboard import components, filters, page_kit
+from dashboard import components, filters, page_kit, safe_text
 from dashboard.charts import flows as charts
 from dashboard.charts import funds as charts_funds
 from dashboard.i18n import t
@@ -13,7 +13,7 @@ st.title(t("page.funds"))
 components.demo_banner(v.illustrative)
 names = v.names()
 fund = filters.pick_fund(list(v.choices.funds) + ["local_private", "direct"], names)
-name = names.get(fund, fund)
+name = safe_text.md(names.get(fund, fund))  # a name from data, in Markdown titles
 only = {"fund": [fund]}
 
 top_n = st.slider(t("funds.top_n"), 3, 30, int(filters.initial("fu_top_n", 10)), key="fu_top_n")
@@ -61,5 +61,9 @@ with st.container(border=True):
         st.info(t("funds.no_events"))
     else:
         fig = charts_funds.timeline(events)
-        st.plotly_chart(fig, config=components.plot_config("fund_timeline"), key="fund_timeline")
+        st.plotly_chart(
+            safe_text.figure(fig),
+            config=components.plot_config("fund_timeline"),
+            key="fund_timeline",
+        )
         components.event_list(events)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import admin_gate, data
 from dashboard.i18n import t
+from dashboard.safe_text import md
 from pipelines.ingest import load, upload
 from pipelines.store import batches, review
 
@@ -22,7 +23,7 @@ def _show_preview(preview: upload.Preview) -> None:
     r = preview.report
     st.info(t("load.would_load", loaded=r.rows_loaded, read=r.rows_read, rejected=r.rows_rejected))
     for note in r.notes:
-        st.caption(note)
+        st.caption(md(note))
     st.subheader(t("load.totals"))
     st.dataframe(preview.totals, hide_index=True)
     if r.rows_rejected:
@@ -34,12 +35,12 @@ def _load(path, dataset: str, replace: bool) -> None:
     with st.status(t("load.loading")) as status:
         report = load.load_files(
             live, [path], dataset, replace=replace, loaded_by=admin_gate.who(),
-            progress=lambda *parts: status.write(" ".join(map(str, parts))),
+            progress=lambda *parts: status.write(md(" ".join(map(str, parts)))),
         )[0]  # fmt: skip
     if report.status == "loaded":
-        st.success(t("load.loaded", message=report.message, batch=report.batch_id))
+        st.success(t("load.loaded", message=md(report.message), batch=report.batch_id))
     else:
-        st.error(t("load.not_loaded", message=report.message))
+        st.error(t("load.not_loaded", message=md(report.message)))
 
 
 with tab_upload:
@@ -54,14 +55,14 @@ with tab_upload:
             with upload.saved(got.getvalue(), got.name, live) as path:
                 preview = upload.preview(live, path, dataset, label=got.name)
                 if preview.report.status != "validated":
-                    st.error(t("load.refused", message=preview.report.message))
+                    st.error(t("load.refused", message=md(preview.report.message)))
                 else:
                     _show_preview(preview)
                     label = t("load.confirm", loaded=preview.report.rows_loaded, dataset=dataset)
                     if st.button(label, type="primary"):
                         _load(path, dataset, replace)
         except upload.UploadError as exc:
-            st.error(t("load.refused", message=str(exc)))
+            st.error(t("load.refused", message=md(exc)))
 
 with tab_review:
     st.write(t("load.review_intro"))
@@ -78,10 +79,10 @@ with tab_review:
         if st.button(t("load.review_assign")):
             try:
                 done = review.resolve_actor(live, name, target)
-                st.success(t("load.review_done", alias=done.alias, actor=target,
+                st.success(t("load.review_done", alias=md(done.alias), actor=target,
                              rows=done.rows_repointed, version=done.version))  # fmt: skip
             except review.ReviewError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
 
 with tab_batches:
     listed = data.query("admin_batches")
@@ -96,4 +97,4 @@ with tab_batches:
                 flows = batches.delete_batch(live, batch)
                 st.success(t("load.batch_deleted", batch=batch, flows=flows))
             except batches.BatchError as exc:
-                st.error(str(exc))
+                st.error(md(exc))

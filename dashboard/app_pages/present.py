@@ -1,12 +1,11 @@
 """Present: the default story or chosen saved views, one chart per screen in large type."""
 
-import html
-
 import streamlit as st
 
 from dashboard import components, i18n, page_kit
 from dashboard.i18n import translator
 from dashboard.present import kit as present_kit
+from dashboard.safe_text import html
 
 v = page_kit.view()
 tr = translator(i18n.language())
@@ -27,19 +26,17 @@ count = len(items)
 number = st.pagination(count, key="present_slide", max_visible_pages=count, width="stretch")
 slide = present_kit.render(items[min(number, count) - 1], tr)
 counter = tr.t("present.counter", slide=i18n.number(number), slides=i18n.number(count))
-demo = (
-    f'<span class="ff-demo">⚠ {html.escape(tr.t("deck.demo_notice"))}</span>' if slide.demo else ""
-)
-st.html(f'<div class="ff-counter">{html.escape(counter)} {demo}</div>'
-        f'<h1 class="ff-slide-title">{html.escape(slide.title)}</h1>'
-        f'<div class="ff-headline">{html.escape(slide.headline)}</div>')  # fmt: skip
+demo = f'<span class="ff-demo">⚠ {html(tr.t("deck.demo_notice"))}</span>' if slide.demo else ""
+st.html(f'<div class="ff-counter">{html(counter)} {demo}</div>'
+        f'<h1 class="ff-slide-title">{html(slide.title)}</h1>'
+        f'<div class="ff-headline">{html(slide.headline)}</div>')  # fmt: skip
 if slide.figure is None:
-    st.html(f'<div class="ff-empty">{html.escape(tr.t("deck.no_data"))}</div>')
+    st.html(f'<div class="ff-empty">{html(tr.t("deck.no_data"))}</div>')
 else:
     is_map = slide.view in ("regions", "cities")
     st.plotly_chart(present_kit.screen_figure(slide.figure), key="present_chart",
                     config=components.plot_config(f"slide-{number}", is_map=is_map))  # fmt: skip
 cited = " · ".join(d.citation for d in slide.sources) or tr.t("present.no_sources")
-notes = "".join(f"<div>{html.escape(n)}</div>" for n in slide.notes)
-st.html(f'<div class="ff-footer">{html.escape(tr.t("present.source_footer", sources=cited))}'
+notes = "".join(f"<div>{html(n)}</div>" for n in slide.notes)
+st.html(f'<div class="ff-footer">{html(tr.t("present.source_footer", sources=cited))}'
         f"{notes}</div>")  # fmt: skip

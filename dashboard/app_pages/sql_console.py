@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import number
 from dashboard.i18n import t as tx
+from dashboard.safe_text import md
 from dashboard.workbench import console_budget, sql_console
 from dashboard.workbench import pivot as pv
 
@@ -25,7 +26,7 @@ if submitted:
                                  session=console_budget.session(),
                                  poll=console_budget.progress())  # fmt: skip
     except sql_console.ConsoleRefusal as refusal:
-        st.error(tx("console.refused", reason=str(refusal)), icon=":material/block:")
+        st.error(tx("console.refused", reason=md(refusal)), icon=":material/block:")
     else:
         st.caption(tx("console.took", n=number(len(result.frame)), seconds=f"{result.seconds:.2f}"))
         if result.truncated:

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n as chart_i18n
+from dashboard import safe_text
 from dashboard.filter_state import Choices, Filters, parse, sql_params
 from dashboard.i18n import LANGUAGES, Translator, translator
 from dashboard.present.deck import SourceDoc
@@ -144,7 +145,9 @@ def render(con: duckdb.DuckDBPyConnection, item: StoryItem, tr: Translator | Non
     title = tr.t(view.title_key)
     if item.saved_as:
         title = f"{title} — {item.saved_as}"
-    figure = presentation_layout(result.figure) if result.figure is not None else None
+    figure = result.figure
+    if figure is not None:  # data text escaped once, for the Present page, decks and images
+        figure = presentation_layout(safe_text.figure(figure))
     rules = tuple(tr.t(k, currency=item.filters.currency) for k in view.rules)
     return Slide(item.view, title, result.headline, figure, rules, tuple(notes),
                  sources(con, item.filters), int(stats["flows"] or 0),
