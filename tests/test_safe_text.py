@@ -26,7 +26,8 @@ from textsafe_fixtures import (
     source_links,
 )
 
-from dashboard import charts, safe_text
+from dashboard import safe_text
+from dashboard.charts import flows as charts
 from dashboard.charts import funds as charts_funds
 from dashboard.charts import geo as charts_geo
 from dashboard.workbench import compare as compare_view
