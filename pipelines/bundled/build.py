@@ -35,6 +35,7 @@ CARRY = {
     "actor_alias": "origin NOT IN ('reference', 'demo', 'cited')",
     "source_document": "batch_id IS NOT NULL",
     "fx_rate_table": "kind = 'user'",
+    "deflator": "kind = 'user'",
 }
 
 Progress = Callable[[str], None]
@@ -113,7 +114,7 @@ def build(
     """Rebuild reference and bundled data into a new version; return its version number."""
     from pipelines.bundled import cited, synth
     from pipelines.ingest import fx
-    from pipelines.reference import iati_codelists
+    from pipelines.reference import deflators, iati_codelists
     from pipelines.reference import tables as reference
 
     say = progress or (lambda _msg: None)
@@ -124,6 +125,8 @@ def build(
         iati_codelists.load_codelists(con)
         say("exchange rates")
         fx.load_ecb_rates(con)
+        say("price index (US CPI-U)")
+        deflators.load_bundled(con)
         say("cited figures")
         cited.load_cited(con)
         say(f"demo dataset ({demo_rows:,} rows)")
