@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import data, filters
+from dashboard import data, filters, prices
 from dashboard.components import Footer
 from dashboard.filter_state import KINDS, MODALITIES, Choices, Filters, sql_params
 from dashboard.i18n import label, t
@@ -22,6 +22,11 @@ class View:
     @property
     def currency(self) -> str:
         return self.filters.currency
+
+    @property
+    def unit(self) -> str:
+        """What a title says the money is in: ``USD`` or ``constant 2025 US$ (US CPI-U)``."""
+        return prices.unit(self.filters, self.choices)
 
     @property
     def illustrative(self) -> bool:
@@ -44,6 +49,7 @@ class View:
             flows_without_rate=int(stats["flows_without_rate"]),
             illustrative=self.illustrative,
             pledges_beside=pledges_beside,
+            prices=prices.footer_unit(self.filters, self.choices),
         )
 
     def names(self) -> dict[str, str]:

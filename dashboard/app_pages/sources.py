@@ -42,5 +42,8 @@ with right:
             t("sources.duplicates_title"), v.query("sources_duplicates", **dataset), "duplicates"
         )
 
+components.table_card(t("prices.sources_title"), v.query("options_deflators"), "deflators")
+
 st.header(t("sources.methodology_title"))
 st.markdown(t("methodology.body"))
+st.markdown(t("prices.methodology"))
