@@ -55,9 +55,7 @@ def load_choices() -> tuple[Choices, Labels]:
         countries=tuple(countries["iso3"]),
         regions=tuple(regions["code"]),
         languages=i18n.available_languages(),
-        deflators=tuple(
-            (str(r.series), int(r.first_year), int(r.last_year)) for r in series.itertuples()
-        ),
+        deflators=prices.deflator_rows(series),
     )
     labels = {
         "fund": dict(zip(funds["fund_id"], funds["short_name"], strict=True))

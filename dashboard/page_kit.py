@@ -34,7 +34,10 @@ class View:
 
     def query(self, name: str, **extra: object) -> pd.DataFrame:
         """A chart query with this view's filters (``extra`` adds or overrides parameters)."""
-        return data.query(name, **(sql_params(self.filters) | extra))
+        frame = data.query(name, **(sql_params(self.filters) | extra))
+        if prices.is_constant(self.filters) and "amount" in frame.columns:
+            frame = frame.assign(prices=self.unit)  # downloads name their prices too
+        return frame
 
     def footer(
         self, groups: Sequence[str], side: str, pledges_beside: bool = False, **extra: object

@@ -55,3 +55,24 @@ def through(series: str, choices: Choices, tr: Translate = i18n.t) -> str:
     """``US CPI-U through 2025``: what the sidebar says instead of a staleness warning."""
     years = choices.deflator_years(series)
     return tr("prices.through", deflator=deflator_name(series, tr), year=years[1] if years else "?")
+
+
+def choices_of(con: object) -> Choices:
+    """Only the deflator series of a warehouse connection (for decks and chart images)."""
+    from pipelines.store import warehouse
+
+    frame = warehouse.query(con, "options_deflators")  # type: ignore[arg-type]
+    return Choices(deflators=deflator_rows(frame))
+
+
+def deflator_rows(frame: object) -> tuple[tuple[str, int, int], ...]:
+    """``Choices.deflators`` from the ``options_deflators`` query's frame."""
+    return tuple(
+        (str(r.series), int(r.first_year), int(r.last_year))
+        for r in frame.itertuples()  # type: ignore[attr-defined]
+    )
+
+
+def unit_of(con: object, filters: Filters, tr: Translate) -> str:
+    """``unit`` for a deck or a chart image, reading the deflator's years when needed."""
+    return unit(filters, choices_of(con) if is_constant(filters) else Choices(), tr)

@@ -36,6 +36,15 @@ def export_command(
     region: Many = None,
     status: Annotated[list[str] | None, typer.Option(help="ldc, lldc or sids.")] = None,
     currency: Annotated[str, typer.Option(help="Display currency of amount_display.")] = "USD",
+    prices: Annotated[
+        str, typer.Option(help="current, or constant: adds amount_usd_constant and its index.")
+    ] = "current",
+    base_year: Annotated[
+        int | None, typer.Option(help="Constant prices of this year (default: the last).")
+    ] = None,
+    deflator: Annotated[str, typer.Option(help="Price index series (deflators list).")] = (
+        "us_cpi_u"
+    ),
     search: Annotated[
         str, typer.Option(help="Free text over actor names, aliases, descriptions.")
     ] = "",
@@ -63,7 +72,14 @@ def export_command(
         contributor=contributor, recipient_country=recipient_country, region=region,
         status=status,
     )  # fmt: skip
-    text = sql.text("queries/explore_flows") + "\nORDER BY year, flow_id"
+    text = sql.text("queries/explore_flows")
+    if prices == "constant":  # the rows as a CTE, then their constant-price columns
+        text = f"WITH flows AS ({text})\n{sql.text('queries/export_constant_prices')}"
+        params |= {"base_year": base_year, "deflator": deflator}
+    elif prices != "current":
+        console.print(f"[red]error:[/red] --prices is current or constant, not {prices!r}")
+        raise typer.Exit(2)
+    text += "\nORDER BY year, flow_id"
     con = warehouse.connect_plain(live)
     if settings.quiet():
         con.execute("SET enable_progress_bar = false")
