@@ -1,0 +1,213 @@
+"""Constant prices (issue 19): the figures equal the cpi package's own inflate(), a year with
+no index is counted and flagged, a user deflator takes precedence, a bad file loads nothing,
+the URL round-trips, the Overview names its prices, exports carry the constant columns."""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from dashboard.filter_state import Choices, Filters, parse, sql_params, to_query
+from pipelines.cli.main import app
+from pipelines.store import warehouse
+
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+CHOICES = Choices(datasets=("demo", "cited"), deflators=(("us_cpi_u", 1913, 2025),))
+
+
+def inflate(value: float, year: int, to: int) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the package's staleness warning (offline: expected)
+        import cpi
+
+        return cpi.inflate(value, year, to=to)
+
+
+def by_year(live: Path, **changes: object) -> pd.DataFrame:
+    params = sql_params(Filters(dataset="demo")) | changes
+    con = warehouse.connect_plain(live)
+    try:
+        return warehouse.query(con, "overview_by_year", **params).set_index(["year", "stage_group"])
+    finally:
+        con.close()
+
+
+def kpis(live: Path, **changes: object) -> pd.Series:
+    con = warehouse.connect_plain(live)
+    try:
+        frame = warehouse.query(con, "overview_kpis", **sql_params(Filters()) | changes)
+    finally:
+        con.close()
+    return frame[frame["is_total"] == 1].iloc[0]
+
+
+@pytest.mark.parametrize("base_year", [2025, 2000, 1983])  # to later and to earlier money
+def test_constant_amounts_equal_cpi_inflate(built_warehouse, base_year):
+    current = by_year(built_warehouse)
+    constant = by_year(built_warehouse, prices="constant", base_year=base_year)
+    assert list(constant.index) == list(current.index)
+    years = sorted({y for y, _ in current.index})
+    assert len(years) > 20  # decades of demo money: both directions are exercised
+    for (year, group), row in current.iterrows():
+        want = inflate(float(row["amount"]), int(year), base_year)
+        assert constant.loc[(year, group), "amount"] == pytest.approx(want, rel=1e-12)
+    # and the known sample: 1,000 dollars of 1987 in 2024 prices, and back
+    con = warehouse.connect_plain(built_warehouse)
+    factors = dict(con.execute("SELECT year, factor FROM price_factors('us_cpi_u', 2024, 'USD')")
+                   .fetchall())  # fmt: skip
+    con.close()
+    assert 1000 * factors[1987] == pytest.approx(inflate(1000, 1987, 2024), rel=1e-12)
+    assert 1000 * factors[2024] == 1000
+
+
+def test_default_base_year_is_the_deflators_last_year(built_warehouse):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import cpi
+
+        latest = cpi.LATEST_YEAR
+    default = by_year(built_warehouse, prices="constant", base_year=None)
+    explicit = by_year(built_warehouse, prices="constant", base_year=latest)
+    pd.testing.assert_frame_equal(default, explicit)
+    assert not default["amount"].equals(by_year(built_warehouse)["amount"])
+
+
+def test_constant_eur_is_constant_usd_at_the_base_years_average_rate(built_warehouse):
+    usd = kpis(built_warehouse, prices="constant", base_year=2020)
+    eur = kpis(built_warehouse, prices="constant", base_year=2020, currency="EUR")
+    con = warehouse.connect_plain(built_warehouse)
+    rate = con.execute(
+        "SELECT avg(usd_per_unit) FROM fx_daily WHERE currency = 'EUR' AND year(rate_date) = 2020"
+    ).fetchone()[0]
+    con.close()
+    assert float(eur["transferred"]) == pytest.approx(float(usd["transferred"]) / rate, rel=1e-9)
+
+
+def write(path: Path, rows: list[str]) -> Path:
+    path.write_text("series,year,index,source\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def cli(*args: object) -> object:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_a_user_deflator_takes_precedence_and_a_year_without_index_is_flagged(built_copy, tmp_path):
+    # a user series named like the bundled one, from 2000 on only, rising 10 % a year
+    rows = [f"us_cpi_u,{y},{100 * 1.1 ** (y - 2000):.6f},my office" for y in range(2000, 2026)]
+    result = cli("deflators", "load", write(tmp_path / "d.csv", rows), "--warehouse", built_copy)
+    assert result.exit_code == 0, result.output
+    assert "loaded 26 index value(s) of series us_cpi_u" in result.output
+    current = by_year(built_copy)
+    constant = by_year(built_copy, prices="constant", base_year=2010)
+    for (year, group), row in current.iterrows():
+        got = constant.loc[(year, group), "amount"]
+        if year < 2000:  # no index that year: no constant amount, never a current one
+            assert pd.isna(got)
+        else:
+            want = float(row["amount"]) * 1.1 ** (2010 - year)
+            assert got == pytest.approx(want, rel=1e-6)
+    # counted: the flows of the years without an index are "without an amount"
+    con = warehouse.connect_plain(built_copy)
+    before_2000 = con.execute(
+        "SELECT count(*) FROM flow WHERE dataset = 'demo' AND year < 2000"
+    ).fetchone()[0]
+    con.close()
+    assert before_2000 > 0
+    total = kpis(built_copy, prices="constant", base_year=2010)
+    assert int(total["flows_without_rate"]) == before_2000
+    assert int(kpis(built_copy)["flows_without_rate"]) == 0
+    # flagged in the export, every row kept
+    out = tmp_path / "flows.csv"
+    result = cli("export", "--warehouse", built_copy, "--dataset", "demo", "--prices",
+                 "constant", "--base-year", 2010, "--out", out, "--no-datapackage")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as handle:
+        exported = list(csv.DictReader(handle))
+    flagged = [r for r in exported if "no_deflator" in r["flags"].split(";")]
+    assert len(flagged) == before_2000
+    assert all(r["amount_usd_constant"] == "" for r in flagged)
+    assert {r["deflator_series"] for r in exported} == {"us_cpi_u"}
+
+
+def test_a_bad_deflator_file_loads_nothing_and_names_every_problem(built_copy, tmp_path):
+    before = warehouse.resolve(built_copy)
+    bad = write(
+        tmp_path / "bad.csv",
+        [
+            "oecd_dac,2019,100,OECD",
+            "oecd_dac,20x0,101,OECD",
+            "Bad Name,2020,-3,",
+            "oecd_dac,2019,1,x",
+        ],
+    )
+    result = cli("deflators", "load", bad, "--warehouse", built_copy)
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    for expected in ("line 3, column year", "line 4, column series", "line 4, column index",
+                     "line 4, column source", "line 5: oecd_dac 2019 repeats line 2"):  # fmt: skip
+        assert expected in text, text
+    assert warehouse.resolve(built_copy) == before
+    con = warehouse.connect_plain(built_copy)
+    assert con.execute("SELECT count(*) FROM deflator WHERE kind = 'user'").fetchone()[0] == 0
+    con.close()
+
+
+def test_a_user_series_is_offered_beside_the_bundled_one(built_copy, tmp_path):
+    rows = ["oecd_dac_usa,2020,95.5,OECD DAC deflators", "oecd_dac_usa,2021,100,OECD DAC deflators"]
+    assert cli("deflators", "load", write(tmp_path / "o.csv", rows),
+               "--warehouse", built_copy).exit_code == 0  # fmt: skip
+    listed = cli("deflators", "list", "--warehouse", built_copy)
+    lines = [line.split() for line in listed.output.splitlines()]
+    assert ["oecd_dac_usa", "2020-2021", "user", "OECD", "DAC", "deflators"] in lines
+    assert any(line[:3] == ["us_cpi_u", "1913-2025", "bundled"] for line in lines)
+    constant = by_year(built_copy, prices="constant", deflator="oecd_dac_usa", base_year=2021)
+    current = by_year(built_copy)
+    row = (2020, "transferred")
+    want = float(current.loc[row, "amount"]) * 100 / 95.5
+    assert constant.loc[row, "amount"] == pytest.approx(want, rel=1e-9)
+
+
+def test_the_price_filters_round_trip_through_the_url():
+    view = Filters(prices="constant", base_year=1990, deflator="us_cpi_u", currency="EUR")
+    query = to_query(view)
+    assert (query["prices"], query["base_year"]) == ("constant", "1990")
+    assert parse(query, CHOICES) == (view, [])
+    assert "prices" not in to_query(Filters())  # current prices: the URL says nothing
+    # a base year the series does not hold and an unknown series are ignored, visibly
+    got, ignored = parse({"prices": "constant", "base_year": "1850", "deflator": "nope"}, CHOICES)
+    assert got == Filters(prices="constant")
+    assert sorted(ignored) == [("base_year", "1850"), ("deflator", "nope")]
+    got, ignored = parse({"prices": "fixed"}, CHOICES)
+    assert (got.prices, ignored) == ("current", [("prices", "fixed")])
+
+
+def test_overview_in_constant_prices_names_them_and_changes_the_figures(
+    built_warehouse, monkeypatch
+):
+    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(built_warehouse))
+
+    def overview(**params: str) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at.run()
+
+    current, constant = overview(), overview(prices="constant", base_year="2025")
+    assert not constant.exception, constant.exception
+    label = "constant 2025 US$ (US CPI-U)"
+    money = [m for m in constant.metric if label in m.label]
+    assert len(money) == 4  # the four stage-group tiles
+    assert not any(label in m.label for m in current.metric)
+    assert [m.value for m in constant.metric][:4] != [m.value for m in current.metric][:4]
+    captions = " ".join(c.value for c in constant.caption)
+    assert "US CPI-U through 2025" in " ".join(c.value for c in constant.sidebar.caption)
+    assert "Amounts in constant 2025 US$ (US CPI-U)" in captions
+    assert constant.query_params["prices"] in ("constant", ["constant"])
+    assert constant.sidebar.toggle[0].value is True
