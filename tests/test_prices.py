@@ -211,3 +211,84 @@ def test_overview_in_constant_prices_names_them_and_changes_the_figures(
     assert "Amounts in constant 2025 US$ (US CPI-U)" in captions
     assert constant.query_params["prices"] in ("constant", ["constant"])
     assert constant.sidebar.toggle[0].value is True
+
+
+@pytest.fixture(scope="module")
+def base_and_cube(built_warehouse):
+    import duckdb
+    from test_aggregates import row_by_row
+
+    path = warehouse.resolve(built_warehouse)
+    base, cube = row_by_row(path), duckdb.connect(str(path), read_only=True)
+    yield base, cube
+    base.close()
+    cube.close()
+
+
+def test_the_row_by_row_base_of_constant_prices_reads_the_flows(base_and_cube):
+    base, _ = base_and_cube
+    plan = "".join(
+        r[1]
+        for r in base.execute(
+            "EXPLAIN SELECT sum(amount) FROM flows_cube_constant(2020, 'us_cpi_u', 'demo', NULL, "
+            "NULL, [], [], [], [], [], [], [], [], 'USD')"
+        ).fetchall()
+    )
+    assert "flow_cube" not in plan
+
+
+@pytest.mark.parametrize("currency", ["USD", "GBP", "JPY"])
+@pytest.mark.parametrize("base_year", [None, 1990])
+def test_every_chart_query_in_constant_prices_equals_the_flow_by_flow_result(
+    base_and_cube, currency, base_year
+):
+    """The cube is per year: the year's factor times a group's exact USD sum equals the sum of
+    each flow's constant amount (tests/test_aggregates.py's row-by-row base, same query text)."""
+    from dashboard_fixtures import no_filters
+    from test_aggregates import EXTRA, QUERIES, same_results
+
+    base, cube = base_and_cube
+    for name in QUERIES:
+        for dataset in ("demo", "cited"):
+            params = no_filters(dataset=dataset, currency=currency) | EXTRA
+            params |= {"prices": "constant", "base_year": base_year, "deflator": "us_cpi_u"}
+            same_results(base, cube, name, params)
+
+
+def test_the_bundled_index_is_read_without_a_staleness_warning_or_a_download():
+    """-W error: the cpi package's StaleDataWarning would end the process; update() is never
+    called (a socket opened would fail the run: no network here, and none is needed)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k): raise SystemExit('network used')\n"
+        "socket.socket.connect = refuse\n"
+        "from pipelines.reference import deflators\n"
+        "frame = deflators.bundled_series()\n"
+        "print(frame['year'].min(), frame['year'].max(), len(frame))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], cwd=root, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    first, last, rows = (int(x) for x in out.stdout.split())
+    assert (first, last) == (1913, 2025)
+    assert rows == last - first + 1
+    assert "StaleDataWarning" not in out.stderr
+
+
+def test_a_chart_image_in_constant_prices_names_them(built_warehouse, tmp_path):
+    from dashboard.cli import app as installed
+
+    out = tmp_path / "kpis.svg"
+    args = ["chart", "kpis", "--warehouse", str(built_warehouse), "--prices", "constant",
+            "--base-year", "2020", "--out", str(out)]  # fmt: skip
+    result = CliRunner().invoke(installed, args)
+    assert result.exit_code == 0, result.output
+    assert "constant 2020 US$ (US CPI-U)" in out.read_text(encoding="utf-8")
+    refused = CliRunner().invoke(installed, [*args[:-2], "--base-year", "1700", "--out", str(out)])
+    assert refused.exit_code != 0
+    assert "--base-year 1700: not offered" in refused.output

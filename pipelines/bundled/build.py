@@ -54,7 +54,17 @@ def bundle_hash() -> str:
         digest.update(str(path.relative_to(settings.REPO_ROOT)).encode())
         digest.update(path.read_bytes())
     digest.update(f"demo:{DEMO_ROWS}:{DEMO_SEED}".encode())
+    digest.update(f"cpi:{_version('cpi')}".encode())  # the bundled price index's data
     return digest.hexdigest()
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "missing"
 
 
 def is_current(live: Path) -> bool:
