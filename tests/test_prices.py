@@ -292,3 +292,24 @@ def test_a_chart_image_in_constant_prices_names_them(built_warehouse, tmp_path):
     refused = CliRunner().invoke(installed, [*args[:-2], "--base-year", "1700", "--out", str(out)])
     assert refused.exit_code != 0
     assert "--base-year 1700: not offered" in refused.output
+
+
+@pytest.mark.parametrize("page", ["funds", "regions", "compare", "sources", "explore", "present"])
+def test_every_page_runs_in_constant_prices_and_names_them(built_warehouse, monkeypatch, page):
+    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(built_warehouse))
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params["prices"] = "constant"
+    at.query_params["base_year"] = "2010"
+    at.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    shown = " ".join(
+        [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    )
+    if page == "explore":  # pivots stay in current prices, and the page says so
+        assert "Explore pivots and rows are in current prices" in shown
+    elif page == "sources":
+        assert "Constant prices." in shown
+        assert len(at.dataframe) >= 1
+    elif page != "present":
+        assert "constant 2010 US$ (US CPI-U)" in shown, shown[:2000]
