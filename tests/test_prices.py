@@ -313,3 +313,23 @@ def test_every_page_runs_in_constant_prices_and_names_them(built_warehouse, monk
         assert len(at.dataframe) >= 1
     elif page != "present":
         assert "constant 2010 US$ (US CPI-U)" in shown, shown[:2000]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "xlsx"])
+def test_constant_exports_carry_the_columns_and_equal_cpi_inflate(built_warehouse, tmp_path, fmt):
+    out = tmp_path / f"flows.{fmt}"
+    result = cli("export", "--warehouse", built_warehouse, "--dataset", "demo", "--format", fmt,
+                 "--prices", "constant", "--base-year", 1995, "--out", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out) if fmt == "parquet" else pd.read_excel(out)
+    columns = list(frame.columns)
+    for name in ("amount_usd_constant", "price_base_year", "deflator_series",
+                 "deflator_index_flow_year", "deflator_index_base_year"):  # fmt: skip
+        assert name in columns
+    assert columns.index("amount_usd") < columns.index("amount_usd_constant")
+    assert set(frame["price_base_year"]) == {1995}
+    sample = frame.dropna(subset=["amount_usd"]).groupby("year").head(1)
+    assert sample["year"].nunique() > 20
+    for row in sample.itertuples():
+        want = inflate(float(row.amount_usd), int(row.year), 1995)
+        assert row.amount_usd_constant == pytest.approx(want, abs=0.006)  # rounded to cents
