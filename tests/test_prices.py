@@ -10,14 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from dashboard.filter_state import Choices, Filters, parse, sql_params, to_query
 from pipelines.cli.main import app
 from pipelines.store import warehouse
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 CHOICES = Choices(datasets=("demo", "cited"), deflators=(("us_cpi_u", 1913, 2025),))
 
 
@@ -188,31 +186,6 @@ def test_the_price_filters_round_trip_through_the_url():
     assert (got.prices, ignored) == ("current", [("prices", "fixed")])
 
 
-def test_overview_in_constant_prices_names_them_and_changes_the_figures(
-    built_warehouse, monkeypatch
-):
-    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(built_warehouse))
-
-    def overview(**params: str) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at.run()
-
-    current, constant = overview(), overview(prices="constant", base_year="2025")
-    assert not constant.exception, constant.exception
-    label = "constant 2025 US$ (US CPI-U)"
-    money = [m for m in constant.metric if label in m.label]
-    assert len(money) == 4  # the four stage-group tiles
-    assert not any(label in m.label for m in current.metric)
-    assert [m.value for m in constant.metric][:4] != [m.value for m in current.metric][:4]
-    captions = " ".join(c.value for c in constant.caption)
-    assert "US CPI-U through 2025" in " ".join(c.value for c in constant.sidebar.caption)
-    assert "Amounts in constant 2025 US$ (US CPI-U)" in captions
-    assert constant.query_params["prices"] in ("constant", ["constant"])
-    assert constant.sidebar.toggle[0].value is True
-
-
 @pytest.fixture(scope="module")
 def base_and_cube(built_warehouse):
     import duckdb
@@ -292,27 +265,6 @@ def test_a_chart_image_in_constant_prices_names_them(built_warehouse, tmp_path):
     refused = CliRunner().invoke(installed, [*args[:-2], "--base-year", "1700", "--out", str(out)])
     assert refused.exit_code != 0
     assert "--base-year 1700: not offered" in refused.output
-
-
-@pytest.mark.parametrize("page", ["funds", "regions", "compare", "sources", "explore", "present"])
-def test_every_page_runs_in_constant_prices_and_names_them(built_warehouse, monkeypatch, page):
-    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(built_warehouse))
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    at.query_params["prices"] = "constant"
-    at.query_params["base_year"] = "2010"
-    at.run()
-    at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, at.exception
-    shown = " ".join(
-        [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
-    )
-    if page == "explore":  # pivots stay in current prices, and the page says so
-        assert "Explore pivots and rows are in current prices" in shown
-    elif page == "sources":
-        assert "Constant prices." in shown
-        assert len(at.dataframe) >= 1
-    elif page != "present":
-        assert "constant 2010 US$ (US CPI-U)" in shown, shown[:2000]
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "xlsx"])
