@@ -23,7 +23,8 @@ components.card(
 )
 left, right = st.columns(2)
 with left:
-    components.table_card(t("sources.no_rate_title"), v.query("sources_no_rate"), "no_rate")
+    no_rate = v.query("sources_no_rate", prices="current")  # about rates, whatever the prices
+    components.table_card(t("sources.no_rate_title"), no_rate, "no_rate")
     components.table_card(
         t("sources.batches_title"), v.query("sources_batches", **dataset), "batches"
     )
