@@ -285,3 +285,15 @@ def test_constant_exports_carry_the_columns_and_equal_cpi_inflate(built_warehous
     for row in sample.itertuples():
         want = inflate(float(row.amount_usd), int(row.year), 1995)
         assert row.amount_usd_constant == pytest.approx(want, abs=0.006)  # rounded to cents
+
+
+def test_an_export_with_an_unknown_series_or_base_year_is_refused(built_warehouse, tmp_path):
+    out = tmp_path / "x.csv"
+    common = ["export", "--warehouse", built_warehouse, "--prices", "constant", "--out", out]
+    result = cli(*common, "--deflator", "nope")
+    assert result.exit_code == 2
+    assert "no deflator series 'nope'" in result.output
+    result = cli(*common, "--base-year", 1850)
+    assert result.exit_code == 2
+    assert "us_cpi_u has no index for 1850 (1913-2025)" in result.output
+    assert not out.exists()

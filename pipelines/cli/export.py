@@ -81,6 +81,8 @@ def export_command(
         raise typer.Exit(2)
     text += "\nORDER BY year, flow_id"
     con = warehouse.connect_plain(live)
+    if prices == "constant":
+        _check_deflator(con, deflator, base_year)
     if settings.quiet():
         con.execute("SET enable_progress_bar = false")
     try:
@@ -94,6 +96,21 @@ def export_command(
     if datapackage:
         _write_datapackage(out, fmt, schema, partition_by)
     console.print(f"wrote {rows:,} flows to {out}")
+
+
+def _check_deflator(con: object, series: str, base_year: int | None) -> None:
+    """Exit 2 with one line when the series or its base year is not in the warehouse."""
+    offered = warehouse.query(con, "options_deflators").set_index("series")  # type: ignore[arg-type]
+    if series not in offered.index:
+        con.close()  # type: ignore[attr-defined]
+        names = ", ".join(offered.index)
+        console.print(f"[red]error:[/red] no deflator series {series!r} (offered: {names})")
+        raise typer.Exit(2)
+    first, last = offered.loc[series, ["first_year", "last_year"]]
+    if base_year is not None and not first <= base_year <= last:
+        con.close()  # type: ignore[attr-defined]
+        console.print(f"[red]error:[/red] {series} has no index for {base_year} ({first}-{last})")
+        raise typer.Exit(2)
 
 
 def _write_datapackage(out: Path, fmt: str, schema: object, partition_by: str | None) -> None:
