@@ -43,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000000")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--queries", default="", help="comma-separated names (default: all)")
     args = parser.parse_args()
     print("| flows | query | filters | current p50 / p95 ms | constant p50 / p95 ms |")
     print("|---|---|---|---|---|")
@@ -51,7 +52,7 @@ def main() -> None:
         live = common.ensure_warehouse(rows)
         with_index(live)
         con = warehouse.connect_reader(live)
-        for name in cube_queries():
+        for name in [q for q in cube_queries() if q in args.queries.split(",") or not args.queries]:
             for label, filters in common.FILTER_SETS.items():
                 base = common.params_for(filters)
                 cells = []
