@@ -8,13 +8,23 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pipelines.store import warehouse
+
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 
 
-def test_overview_in_constant_prices_names_them_and_changes_the_figures(
-    built_warehouse, monkeypatch
-):
-    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(built_warehouse))
+@pytest.fixture(scope="module")
+def served(built_warehouse, tmp_path_factory):
+    """A private copy of the built warehouse: the dashboard opens its file with the readers'
+    configuration, and DuckDB then refuses any other connection to that file in this process
+    (the session's built warehouse stays free for the other tests)."""
+    live = tmp_path_factory.mktemp("prices_pages") / "warehouse.duckdb"
+    live.write_bytes(warehouse.resolve(built_warehouse).read_bytes())
+    return live
+
+
+def test_overview_in_constant_prices_names_them_and_changes_the_figures(served, monkeypatch):
+    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(served))
 
     def overview(**params: str) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=60)
@@ -37,8 +47,8 @@ def test_overview_in_constant_prices_names_them_and_changes_the_figures(
 
 
 @pytest.mark.parametrize("page", ["funds", "regions", "compare", "sources", "explore", "present"])
-def test_every_page_runs_in_constant_prices_and_names_them(built_warehouse, monkeypatch, page):
-    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(built_warehouse))
+def test_every_page_runs_in_constant_prices_and_names_them(served, monkeypatch, page):
+    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(served))
     at = AppTest.from_file(str(APP), default_timeout=90)
     at.query_params["prices"] = "constant"
     at.query_params["base_year"] = "2010"
