@@ -25,6 +25,7 @@ class Results:
     rss_notes: list[str] = field(default_factory=list)
     load: str = ""
     iati: str = ""
+    prices: str = ""  # bench/prices.py's table: chart queries in current and constant prices
     reused: str = ""  # when the 10M figures come from an earlier run: that run's time
 
     def results(self, rows: int) -> dict:
@@ -235,6 +236,10 @@ def render(res: Results) -> str:
         "```",
         res.iati or "not run",
         "```",
+        "",
+        "## Constant prices (bench/prices.py, 10M flows, uncached, base year = last)",
+        "",
+        res.prices or "not run",
         "",
     ]
     return "\n".join(out)

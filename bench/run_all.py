@@ -82,6 +82,8 @@ def measure_big(res, args, until, write) -> None:
     write()
     res.baseline, res.read_s[big] = baseline_pandas.bench_size(big, 3, 20, 1, res.results(big))
     write()
+    res.prices = run_script(["bench/prices.py", "--sizes", str(big), "--runs", "20"], 1800)
+    write()
 
 
 def main() -> None:

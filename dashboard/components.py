@@ -46,11 +46,12 @@ class Footer:
     pledges_beside: bool = False
     unit: str = "money"
     extra: Sequence[str] = field(default_factory=tuple)
+    prices: str | None = None  # constant prices: the unit sentence naming year and deflator
 
 
 def footer_text(footer: Footer) -> str:
     unit = (
-        t("card.unit_money", currency=footer.currency)
+        footer.prices or t("card.unit_money", currency=footer.currency)
         if footer.unit == "money"
         else t(f"card.unit_{footer.unit}")
     )
@@ -68,7 +69,8 @@ def footer_flags(footer: Footer) -> list[str]:
     if footer.illustrative:
         flags.append(t("flag.demo"))
     if footer.flows_without_rate:
-        flags.append(t("flag.no_rate", n=i18n.number(footer.flows_without_rate)))
+        key = "prices.no_deflator" if footer.prices else "flag.no_rate"
+        flags.append(t(key, n=i18n.number(footer.flows_without_rate)))
     if footer.pledges_beside:
         flags.append(t("flag.pledges"))
     return flags + list(footer.extra)

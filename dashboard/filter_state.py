@@ -36,6 +36,8 @@ KINDS = (
 )
 STATUSES = ("ldc", "lldc", "sids")
 CURRENCIES = ("USD", "EUR", "CHF", "GBP")
+PRICES = ("current", "constant")
+DEFAULT_DEFLATOR = "us_cpi_u"
 CHANNELS = ("local_private", "direct")  # channels without a fund, beside the fund ids
 PAGES = (
     "overview",
@@ -78,7 +80,9 @@ LIST_FIELDS = (
     "region",
     "status",
 )
-URL_KEYS = ("dataset", "year_from", "year_to", *LIST_FIELDS, "currency", "lang", "page")
+PRICE_KEYS = ("prices", "base_year", "deflator")
+URL_KEYS = ("dataset", "year_from", "year_to", *LIST_FIELDS, "currency", *PRICE_KEYS)
+URL_KEYS += ("lang", "page")
 DEFAULT_DATASET = "demo"
 
 
@@ -98,6 +102,9 @@ class Filters:
     region: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     currency: str = "USD"
+    prices: str = "current"  # or "constant": amounts at base_year prices of the deflator
+    base_year: int | None = None  # None: the deflator's last year
+    deflator: str = DEFAULT_DEFLATOR
     lang: str = "en"
     page: str = "overview"
 
@@ -116,6 +123,20 @@ class Choices:
     regions: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("en",)
     pages: tuple[str, ...] = PAGES
+    # deflator series: (name, first year, last year); empty: only the default, years unchecked
+    deflators: tuple[tuple[str, int, int], ...] = ()
+
+    def deflator_names(self) -> tuple[str, ...]:
+        return tuple(d[0] for d in self.deflators) or (DEFAULT_DEFLATOR,)
+
+    def deflator_years(self, series: str) -> tuple[int, int] | None:
+        """First and last year of ``series`` (None when unknown)."""
+        return next(((lo, hi) for name, lo, hi in self.deflators if name == series), None)
+
+    def base_year(self, filters: Filters) -> int | None:
+        """The base year a view uses: its own, else its deflator's last year."""
+        years = self.deflator_years(filters.deflator)
+        return filters.base_year or (years[1] if years else None)
 
     def values(self, name: str) -> tuple[str, ...]:
         fixed = {
@@ -164,6 +185,8 @@ def parse(params: Mapping[str, object], choices: Choices) -> tuple[Filters, list
         "currency": CURRENCIES,
         "lang": choices.languages,
         "page": choices.pages,
+        "prices": PRICES,
+        "deflator": choices.deflator_names(),
     }
     for name, raw in params.items():
         try:
@@ -171,6 +194,8 @@ def parse(params: Mapping[str, object], choices: Choices) -> tuple[Filters, list
                 found[name] = _one(name, raw, singles[name])
             elif name in ("year_from", "year_to"):
                 found[name] = _year(raw, choices)
+            elif name == "base_year":
+                found[name] = _year(raw, Choices())  # checked against the deflator below
             elif name in VIEW_CONTROLS:
                 continue  # read by parse_controls
             elif name in LIST_FIELDS:
@@ -183,6 +208,10 @@ def parse(params: Mapping[str, object], choices: Choices) -> tuple[Filters, list
         except ValueError as bad:
             ignored.append((name, str(bad)))
     filters = Filters(**found)  # type: ignore[arg-type]
+    years = choices.deflator_years(filters.deflator)
+    if filters.base_year and years and not years[0] <= filters.base_year <= years[1]:
+        ignored.append(("base_year", str(filters.base_year)))
+        filters = replace(filters, base_year=None)
     if filters.dataset not in choices.datasets and choices.datasets:
         filters = replace(filters, dataset=choices.datasets[0])
     if filters.year_from and filters.year_to and filters.year_from > filters.year_to:
@@ -216,6 +245,9 @@ def sql_params(filters: Filters) -> dict[str, object]:
         "year_to": filters.year_to,
         "currency": filters.currency,
         "display_currency": filters.currency,
+        "prices": filters.prices,
+        "base_year": filters.base_year,
+        "deflator": filters.deflator,
     }
     return params
 

@@ -12,9 +12,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import data, i18n
+from dashboard import data, i18n, prices
 from dashboard.filter_state import (
     CURRENCIES,
+    DEFAULT_DEFLATOR,
     LIST_FIELDS,
     VIEW_CONTROLS,
     Choices,
@@ -42,6 +43,7 @@ def load_choices() -> tuple[Choices, Labels]:
     actors = data.query("options_contributors")
     countries = data.query("options_countries")
     regions = data.query("options_regions")
+    series = data.query("options_deflators")
     first, last = years.iloc[0].tolist() if len(years) else (None, None)
     choices = Choices(
         datasets=tuple(ds["dataset"]),
@@ -53,6 +55,7 @@ def load_choices() -> tuple[Choices, Labels]:
         countries=tuple(countries["iso3"]),
         regions=tuple(regions["code"]),
         languages=i18n.available_languages(),
+        deflators=prices.deflator_rows(series),
     )
     labels = {
         "fund": dict(zip(funds["fund_id"], funds["short_name"], strict=True))
@@ -68,9 +71,11 @@ def _init_from_url(choices: Choices) -> None:
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     filters, ignored = parse(params, choices)
     state = st.session_state
-    for name in ("dataset", "currency", "lang", *LIST_FIELDS):
+    for name in ("dataset", "currency", "lang", "deflator", *LIST_FIELDS):
         value = getattr(filters, name)
         state[_K + name] = list(value) if isinstance(value, tuple) else value
+    state[_K + "prices"] = filters.prices == "constant"
+    state[_K + "base_year"] = choices.base_year(filters)
     lo, hi = choices.first_year, choices.last_year
     if lo is not None and hi is not None:
         state[_K + "years"] = (filters.year_from or lo, filters.year_to or hi)
@@ -129,6 +134,7 @@ def _widgets(choices: Choices, labels: Labels) -> None:
             on_change=_clear_notes,
         )
     sb.selectbox(t("filters.currency"), CURRENCIES, key=_K + "currency", on_change=_clear_notes)
+    _price_widgets(choices)
     sb.selectbox(
         t("filters.lang"),
         choices.languages,
@@ -136,6 +142,49 @@ def _widgets(choices: Choices, labels: Labels) -> None:
         format_func=lambda code: i18n.label("lang", code),
         on_change=_clear_notes,
     )
+
+
+def _price_widgets(choices: Choices) -> None:
+    """One toggle and a base year (and the series, when the user loaded others)."""
+    sb, state = st.sidebar, st.session_state
+    sb.toggle(
+        t("prices.toggle"), key=_K + "prices", help=t("prices.toggle_help"), on_change=_clear_notes
+    )
+    if not state.get(_K + "prices"):
+        return
+    names = choices.deflator_names()
+    if state.get(_K + "deflator") not in names:
+        state[_K + "deflator"] = names[0]
+    if len(names) > 1:
+        sb.selectbox(
+            t("prices.deflator"),
+            names,
+            key=_K + "deflator",
+            format_func=prices.deflator_name,
+            on_change=_clear_notes,
+        )
+    years = choices.deflator_years(state[_K + "deflator"])
+    if years:
+        options = list(range(years[1], years[0] - 1, -1))
+        if state.get(_K + "base_year") not in options:
+            state[_K + "base_year"] = options[0]
+        sb.selectbox(t("prices.base_year"), options, key=_K + "base_year", on_change=_clear_notes)
+    sb.caption(prices.through(state[_K + "deflator"], choices))
+
+
+def _price_fields(choices: Choices) -> dict[str, object]:
+    state = st.session_state
+    if not state.get(_K + "prices"):
+        return {}
+    deflator = state.get(_K + "deflator") or DEFAULT_DEFLATOR
+    years = choices.deflator_years(deflator)
+    year = state.get(_K + "base_year")
+    default = years[1] if years else None
+    return {
+        "prices": "constant",
+        "deflator": deflator,
+        "base_year": None if year == default else year,
+    }
 
 
 def _from_state(choices: Choices, page: str) -> Filters:
@@ -153,6 +202,7 @@ def _from_state(choices: Choices, page: str) -> Filters:
         lang=state[_K + "lang"],
         page=page,
         **lists,
+        **_price_fields(choices),  # type: ignore[arg-type]
     )
 
 

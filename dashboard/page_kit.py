@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import data, filters
+from dashboard import data, filters, prices
 from dashboard.components import Footer
 from dashboard.filter_state import KINDS, MODALITIES, Choices, Filters, sql_params
 from dashboard.i18n import label, t
@@ -24,12 +24,20 @@ class View:
         return self.filters.currency
 
     @property
+    def unit(self) -> str:
+        """What a title says the money is in: ``USD`` or ``constant 2025 US$ (US CPI-U)``."""
+        return prices.unit(self.filters, self.choices)
+
+    @property
     def illustrative(self) -> bool:
         return self.filters.dataset in self.choices.illustrative
 
     def query(self, name: str, **extra: object) -> pd.DataFrame:
         """A chart query with this view's filters (``extra`` adds or overrides parameters)."""
-        return data.query(name, **(sql_params(self.filters) | extra))
+        frame = data.query(name, **(sql_params(self.filters) | extra))
+        if prices.is_constant(self.filters) and "amount" in frame.columns:
+            frame = frame.assign(prices=self.unit)  # downloads name their prices too
+        return frame
 
     def footer(
         self, groups: Sequence[str], side: str, pledges_beside: bool = False, **extra: object
@@ -44,6 +52,7 @@ class View:
             flows_without_rate=int(stats["flows_without_rate"]),
             illustrative=self.illustrative,
             pledges_beside=pledges_beside,
+            prices=prices.footer_unit(self.filters, self.choices),
         )
 
     def names(self) -> dict[str, str]:

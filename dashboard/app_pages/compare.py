@@ -44,7 +44,7 @@ if len(chosen) < cv.MIN:
     st.info(t("compare.pick_more"), icon=":material/group_add:")
     st.stop()
 entities = [_entity(k) for k in chosen]
-cur = v.currency
+cur = v.unit
 category_names = v.names() | {"via_fund": t("compare.via_fund"),
                               "unspecified": t("compare.unspecified"),
                               "other": t("compare.other_status"), "ldc": "LDC", "lldc": "LLDC",
@@ -68,8 +68,8 @@ totals = cv.totals(entities, contributors).merge(
     cv.ranks(entities, contributors), on="entity", suffixes=("", "_rank")
 )
 shown = totals.assign(
-    given=totals["given"].map(lambda x: money(x, cur)),
-    pledged=totals["pledged"].map(lambda x: money(x, cur)),
+    given=totals["given"].map(lambda x: money(x, v.currency)),
+    pledged=totals["pledged"].map(lambda x: money(x, v.currency)),
     fulfilment=totals["fulfilment"].map(percent),
     members=totals["members"].map(number),
 ).drop(columns=["of"])

@@ -16,6 +16,8 @@ v = page_kit.view()
 st.title(t("page.explore"))
 components.demo_banner(v.illustrative)
 st.caption(t("explore.intro"))
+if v.filters.prices == "constant":
+    st.info(t("prices.explore_current"), icon=":material/info:")
 views = state.list_views(settings.state_path())
 names = ["", *(x.name for x in views)]
 linked = filters.initial("ex_apply", "")  # a permalink names the saved view it reproduces

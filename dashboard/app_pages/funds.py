@@ -21,8 +21,8 @@ contributors = charts.top_n_other(
     v.query("fund_contributors", **only), "contributor", "transferred", top_n, t("common.other")
 )
 components.card(
-    t("funds.contributors_title", fund=name, currency=v.currency, n=top_n),
-    charts_funds.contributors(contributors, v.currency) if len(contributors) else None,
+    t("funds.contributors_title", fund=name, currency=v.unit, n=top_n),
+    charts_funds.contributors(contributors, v.unit) if len(contributors) else None,
     contributors,
     "fund_contributors",
     v.footer(["promised", "transferred"], "given", pledges_beside=True, **only),
@@ -32,8 +32,8 @@ left, right = st.columns(2)
 with left:
     by_year = v.query("fund_by_year", **only)
     components.card(
-        t("funds.by_year_title", fund=name, currency=v.currency),
-        charts_funds.pledged_vs_paid(by_year, v.currency) if len(by_year) else None,
+        t("funds.by_year_title", fund=name, currency=v.unit),
+        charts_funds.pledged_vs_paid(by_year, v.unit) if len(by_year) else None,
         by_year,
         "fund_by_year",
         v.footer(["promised", "transferred"], "given", pledges_beside=True, **only),
@@ -41,8 +41,8 @@ with left:
 with right:
     allocations = v.query("fund_allocations", **only)
     components.card(
-        t("funds.allocations_title", fund=name, currency=v.currency),
-        charts_funds.treemap(allocations, v.currency) if len(allocations) else None,
+        t("funds.allocations_title", fund=name, currency=v.unit),
+        charts_funds.treemap(allocations, v.unit) if len(allocations) else None,
         allocations,
         "fund_allocations",
         v.footer(["allocated"], "total", **only),

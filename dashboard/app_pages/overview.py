@@ -31,7 +31,12 @@ for column, name in zip(columns, kpis.METRICS, strict=True):
             else percent(item.change, signed=True)
         )
         delta = t("kpi.change", change=change, year=item.year)
-    components.kpi(column, t(f"kpi.{name}"), value, delta, t(f"kpi.{name}_help"))
+    title = t(f"kpi.{name}")
+    if name in kpis.MONEY and v.filters.prices == "constant":
+        title = f"{title} · {v.unit}"  # every money tile names its prices
+    components.kpi(column, title, value, delta, t(f"kpi.{name}_help"))
+if v.filters.prices == "constant":
+    st.caption(t("prices.kpi_note", unit=v.unit))
 
 st.subheader(t("overview.flows_title"))
 left, mid, right = st.columns(3)
@@ -62,8 +67,8 @@ threshold = right.slider(
 links = v.query("overview_sankey", group=group, by=by)
 folded = charts.fold_small_links(links, threshold / 100, "other")
 components.card(
-    t("overview.sankey_title", group=t(f"group.{group}"), currency=v.currency),
-    charts.sankey(folded, v.names(), v.currency) if len(folded) else None,
+    t("overview.sankey_title", group=t(f"group.{group}"), currency=v.unit),
+    charts.sankey(folded, v.names(), v.unit) if len(folded) else None,
     folded,
     "sankey",
     v.footer([group], side="any"),
@@ -73,8 +78,8 @@ left, right = st.columns(2)
 with left:
     by_year = v.query("overview_by_year")
     components.card(
-        t("overview.by_year_title", currency=v.currency),
-        charts.by_year(by_year, v.currency) if len(by_year) else None,
+        t("overview.by_year_title", currency=v.unit),
+        charts.by_year(by_year, v.unit) if len(by_year) else None,
         by_year,
         "money_by_year",
         v.footer(STAGE_GROUPS, side="total", pledges_beside=True),
@@ -82,8 +87,8 @@ with left:
 with right:
     by_modality = v.query("overview_by_modality")
     components.card(
-        t("overview.by_modality_title", currency=v.currency),
-        charts.by_modality(by_modality, v.names(), v.currency) if len(by_modality) else None,
+        t("overview.by_modality_title", currency=v.unit),
+        charts.by_modality(by_modality, v.names(), v.unit) if len(by_modality) else None,
         by_modality,
         "money_by_modality",
         v.footer(STAGE_GROUPS, side="total", pledges_beside=True),

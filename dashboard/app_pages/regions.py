@@ -36,9 +36,9 @@ components.card(
         "regions.map_title",
         group=group_name,
         direction=t(f"regions.direction_{direction}"),
-        currency=v.currency,
+        currency=v.unit,
     ),
-    charts_geo.choropleth(countries, v.currency) if len(countries) else None,
+    charts_geo.choropleth(countries, v.unit) if len(countries) else None,
     countries,
     "map_countries",
     v.footer([group], side),
@@ -49,8 +49,8 @@ left, right = st.columns([3, 2])
 with left:
     by_region = v.query("regions_by_modality", group=group)
     components.card(
-        t("regions.modality_title", group=group_name, currency=v.currency),
-        charts_geo.region_modality(by_region, v.names(), v.currency) if len(by_region) else None,
+        t("regions.modality_title", group=group_name, currency=v.unit),
+        charts_geo.region_modality(by_region, v.names(), v.unit) if len(by_region) else None,
         by_region,
         "regions_by_modality",
         v.footer([group], "received"),
@@ -73,7 +73,7 @@ with right:
 links = v.query("regions_city_links")
 components.card(
     t("regions.cities_title"),
-    charts_geo.city_links(links, v.currency) if len(links) else None,
+    charts_geo.city_links(links, v.unit) if len(links) else None,
     links,
     "city_links",
     v.footer([], "given"),

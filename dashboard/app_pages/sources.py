@@ -23,7 +23,8 @@ components.card(
 )
 left, right = st.columns(2)
 with left:
-    components.table_card(t("sources.no_rate_title"), v.query("sources_no_rate"), "no_rate")
+    no_rate = v.query("sources_no_rate", prices="current")  # about rates, whatever the prices
+    components.table_card(t("sources.no_rate_title"), no_rate, "no_rate")
     components.table_card(
         t("sources.batches_title"), v.query("sources_batches", **dataset), "batches"
     )
@@ -42,5 +43,8 @@ with right:
             t("sources.duplicates_title"), v.query("sources_duplicates", **dataset), "duplicates"
         )
 
+components.table_card(t("prices.sources_title"), v.query("options_deflators"), "deflators")
+
 st.header(t("sources.methodology_title"))
 st.markdown(t("methodology.body"))
+st.markdown(t("prices.methodology"))

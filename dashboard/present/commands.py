@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from dashboard.filter_state import Filters
+from dashboard.filter_state import Filters, parse
 from dashboard.i18n import LANGUAGES, Translator, translator
 from dashboard.present import chart_images as chart_export
 from dashboard.present import deck, deck_pdf, story, story_deck
@@ -29,6 +29,11 @@ LangOpt = Annotated[str, typer.Option("--lang", help="Language: en, fr, es, ru, 
 YearOpt = Annotated[int | None, typer.Option(help="First / last year of the selection.")]
 FundOpt = Annotated[list[str] | None, typer.Option("--fund", help="Fund or channel (repeat).")]
 CurrencyOpt = Annotated[str, typer.Option("--currency", help="Display currency.")]
+PricesOpt = Annotated[str, typer.Option("--prices", help="current or constant prices.")]
+BaseYearOpt = Annotated[
+    int | None, typer.Option("--base-year", help="Constant prices of this year (default: last).")
+]
+DeflatorOpt = Annotated[str, typer.Option("--deflator", help="Price index series.")]
 StateOpt = Annotated[Path | None, typer.Option("--state", help="State store with saved views.")]
 
 
@@ -53,14 +58,21 @@ def _translator(lang: str) -> Translator:
     return translator(lang)
 
 
-def _filters(con, tr: Translator, dataset, year_from, year_to, funds, currency) -> Filters:
+def _filters(con, tr: Translator, dataset, year_from, year_to, funds, currency,
+             price=("current", "us_cpi_u", None)) -> Filters:  # fmt: skip
     choices = story.load_choices(con)
+    query = {"prices": price[0], "deflator": price[1], "base_year": price[2]}
+    chosen, bad = parse({k: str(v) for k, v in query.items() if v is not None}, choices)
+    if bad:
+        raise _fail(", ".join(f"--{k.replace('_', '-')} {v}" for k, v in bad) + ": not offered")
     if dataset and dataset not in choices.datasets:
         names = ", ".join(choices.datasets)
         raise _fail(tr.t("cli.unknown_dataset", name=dataset, names=names))
     fallback = "demo" if "demo" in choices.datasets or not choices.datasets else choices.datasets[0]
     return Filters(dataset=dataset or fallback, year_from=year_from, year_to=year_to,
-                   fund=tuple(funds or ()), currency=currency, lang=tr.lang)  # fmt: skip
+                   fund=tuple(funds or ()), currency=currency, lang=tr.lang,
+                   prices=chosen.prices, deflator=chosen.deflator,
+                   base_year=chosen.base_year)  # fmt: skip
 
 
 def _items(con, tr: Translator, filters: Filters, views: list[str] | None, state_path,
@@ -94,6 +106,9 @@ def deck_command(
     year_to: YearOpt = None,
     fund: FundOpt = None,
     currency: CurrencyOpt = "USD",
+    prices: PricesOpt = "current",
+    base_year: BaseYearOpt = None,
+    deflator: DeflatorOpt = "us_cpi_u",
     state_path: StateOpt = None,
     warehouse_path: WarehouseOpt = None,
 ) -> None:
@@ -104,7 +119,8 @@ def deck_command(
         raise _fail(f"--format must be pptx or pdf, not {kind}")
     con = _open(warehouse_path)
     try:
-        filters = _filters(con, tr, dataset, year_from, year_to, fund, currency)
+        price = (prices, deflator, base_year)
+        filters = _filters(con, tr, dataset, year_from, year_to, fund, currency, price)
         items = _items(con, tr, filters, view, state_path, dataset)
         made = story_deck.build_deck(con, items, tr)
     finally:
@@ -126,6 +142,9 @@ def chart_command(
     fmt: Annotated[str | None, typer.Option("--format", help="png, svg or pdf.")] = None,
     dataset: DatasetOpt = None,
     lang: LangOpt = "en",
+    prices: PricesOpt = "current",
+    base_year: BaseYearOpt = None,
+    deflator: DeflatorOpt = "us_cpi_u",
     state_path: StateOpt = None,
     warehouse_path: WarehouseOpt = None,
 ) -> None:
@@ -136,7 +155,8 @@ def chart_command(
         raise _fail(f"--format must be one of {', '.join(chart_export.FORMATS)}, not {kind}")
     con = _open(warehouse_path)
     try:
-        filters = _filters(con, tr, dataset, None, None, None, "USD")
+        price = (prices, deflator, base_year)
+        filters = _filters(con, tr, dataset, None, None, None, "USD", price)
         path = state_path or settings.state_path()
         saved = [v.name for v in state.list_views(path)] if Path(path).exists() else []
         if name in story.view_names():
@@ -151,5 +171,7 @@ def chart_command(
         con.close()
     if slide.figure is None:
         raise _fail(slide.headline)
+    if filters.prices == "constant":  # the image names its prices (the slide title does)
+        slide.figure.update_layout(title={"text": slide.title})
     chart_export.write(slide.figure, out, kind)
     console.print(tr.t("cli.wrote_chart", path=str(out)))

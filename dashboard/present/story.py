@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n as chart_i18n
-from dashboard import safe_text
+from dashboard import prices, safe_text
 from dashboard.filter_state import Choices, Filters, parse, sql_params
 from dashboard.i18n import LANGUAGES, Translator, translator
 from dashboard.present.deck import SourceDoc
@@ -70,6 +70,7 @@ def load_choices(con: duckdb.DuckDBPyConnection) -> Choices:
         countries=tuple(warehouse.query(con, "options_countries")["iso3"]),
         regions=tuple(warehouse.query(con, "options_regions")["code"]),
         languages=LANGUAGES,
+        deflators=prices.deflator_rows(warehouse.query(con, "options_deflators")),
     )
 
 
@@ -148,7 +149,10 @@ def render(con: duckdb.DuckDBPyConnection, item: StoryItem, tr: Translator | Non
     figure = result.figure
     if figure is not None:  # data text escaped once, for the Present page, decks and images
         figure = presentation_layout(safe_text.figure(figure))
-    rules = tuple(tr.t(k, currency=item.filters.currency) for k in view.rules)
+    unit = prices.unit_of(con, item.filters, tr.t)
+    if prices.is_constant(item.filters):
+        title = f"{title} · {unit}"  # the slide names its prices
+    rules = tuple(tr.t(k, currency=unit) for k in view.rules)
     return Slide(item.view, title, result.headline, figure, rules, tuple(notes),
                  sources(con, item.filters), int(stats["flows"] or 0),
                  _demo(con, item.filters.dataset))  # fmt: skip

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import prices
 from dashboard.charts import flows as charts
 from dashboard.charts import funds as charts_funds
 from dashboard.charts import geo as charts_geo
@@ -74,6 +75,9 @@ def _kpis(con, filters: Filters, tr: Translator) -> ViewResult:
     row = total.iloc[0]
     values = {g: tr.money(row[g], filters.currency) for g in KPI_GROUPS}
     labels = {g: chart_label("group", g) for g in KPI_GROUPS}
+    if prices.is_constant(filters):  # each money tile names its prices
+        unit = prices.unit_of(con, filters, tr.t)
+        labels = {g: f"{text} · {unit}" for g, text in labels.items()}
     headline = tr.t("story.kpis_headline", transferred=values["transferred"],
                     promised=values["promised"])  # fmt: skip
     return ViewResult(kpi_figure(values, labels), headline)
@@ -98,7 +102,7 @@ def _sankey(con, filters: Filters, tr: Translator) -> ViewResult:
     headline = tr.t("story.sankey_headline", amount=amount,
                     channels=tr.number(given["target"].nunique()),
                     regions=tr.number(received["target"].nunique()))  # fmt: skip
-    return ViewResult(charts.sankey(links, names, filters.currency), headline)
+    return ViewResult(charts.sankey(links, names, prices.unit_of(con, filters, tr.t)), headline)
 
 
 def _funds(con, filters: Filters, tr: Translator) -> ViewResult:
@@ -111,7 +115,7 @@ def _funds(con, filters: Filters, tr: Translator) -> ViewResult:
     else:
         rate = pledged["transferred"].sum() / pledged["promised"].sum()
         headline = tr.t("story.funds_headline", rate=tr.percent(rate))
-    fig = charts_funds.pledged_vs_paid(df, filters.currency)
+    fig = charts_funds.pledged_vs_paid(df, prices.unit_of(con, filters, tr.t))
     fig.update_xaxes(tickformat="d", dtick=1 if len(df) <= 12 else None)  # years, not 2,018.5
     return ViewResult(fig, headline)
 
@@ -128,7 +132,7 @@ def _regions(con, filters: Filters, tr: Translator) -> ViewResult:
     headline = tr.t("story.regions_headline", place=top["country"],
                     amount=tr.money(top["amount"], filters.currency),
                     share=tr.percent(top["amount"] / df["amount"].sum()))  # fmt: skip
-    return ViewResult(charts_geo.choropleth(df, filters.currency), headline)
+    return ViewResult(charts_geo.choropleth(df, prices.unit_of(con, filters, tr.t)), headline)
 
 
 def _cities(con, filters: Filters, tr: Translator) -> ViewResult:
@@ -137,7 +141,7 @@ def _cities(con, filters: Filters, tr: Translator) -> ViewResult:
         return _empty(tr)
     cities = pd.concat([df["from_city"], df["to_city"]]).nunique()
     headline = tr.t("story.cities_headline", links=tr.number(len(df)), cities=tr.number(cities))
-    return ViewResult(charts_geo.city_links(df, filters.currency), headline)
+    return ViewResult(charts_geo.city_links(df, prices.unit_of(con, filters, tr.t)), headline)
 
 
 ALWAYS = ("rules.converted", "rules.breakdowns", "rules.illustrative")

@@ -35,6 +35,7 @@ CARRY = {
     "actor_alias": "origin NOT IN ('reference', 'demo', 'cited')",
     "source_document": "batch_id IS NOT NULL",
     "fx_rate_table": "kind = 'user'",
+    "deflator": "kind = 'user'",
 }
 
 Progress = Callable[[str], None]
@@ -53,7 +54,17 @@ def bundle_hash() -> str:
         digest.update(str(path.relative_to(settings.REPO_ROOT)).encode())
         digest.update(path.read_bytes())
     digest.update(f"demo:{DEMO_ROWS}:{DEMO_SEED}".encode())
+    digest.update(f"cpi:{_version('cpi')}".encode())  # the bundled price index's data
     return digest.hexdigest()
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "missing"
 
 
 def is_current(live: Path) -> bool:
@@ -113,7 +124,7 @@ def build(
     """Rebuild reference and bundled data into a new version; return its version number."""
     from pipelines.bundled import cited, synth
     from pipelines.ingest import fx
-    from pipelines.reference import iati_codelists
+    from pipelines.reference import deflators, iati_codelists
     from pipelines.reference import tables as reference
 
     say = progress or (lambda _msg: None)
@@ -124,6 +135,8 @@ def build(
         iati_codelists.load_codelists(con)
         say("exchange rates")
         fx.load_ecb_rates(con)
+        say("price index (US CPI-U)")
+        deflators.load_bundled(con)
         say("cited figures")
         cited.load_cited(con)
         say(f"demo dataset ({demo_rows:,} rows)")

@@ -40,6 +40,15 @@ def export_command(
     region: Many = None,
     status: Annotated[list[str] | None, typer.Option(help="ldc, lldc or sids.")] = None,
     currency: Annotated[str, typer.Option(help="Display currency of amount_display.")] = "USD",
+    prices: Annotated[
+        str, typer.Option(help="current, or constant: adds amount_usd_constant and its index.")
+    ] = "current",
+    base_year: Annotated[
+        int | None, typer.Option(help="Constant prices of this year (default: the last).")
+    ] = None,
+    deflator: Annotated[str, typer.Option(help="Price index series (deflators list).")] = (
+        "us_cpi_u"
+    ),
     search: Annotated[
         str, typer.Option(help="Free text over actor names, aliases, descriptions.")
     ] = "",
@@ -75,9 +84,16 @@ def export_command(
         contributor=contributor, recipient_country=recipient_country, region=region,
         status=status,
     )  # fmt: skip
-    text = sql.text("queries/explore_flows") + "\nORDER BY year, flow_id"
+    text = sql.text("queries/explore_flows")
+    if prices == "constant":  # the rows as a CTE, then their constant-price columns
+        text = f"WITH flows AS ({text})\n{sql.text('queries/export_constant_prices')}"
+        params |= {"base_year": base_year, "deflator": deflator}
+    elif prices != "current":
+        _fail(f"--prices is current or constant, not {prices!r}")
+    text += "\nORDER BY year, flow_id"
+    check = (deflator, base_year) if prices == "constant" else None
     try:
-        rows = _export(live, text, params, fmt, target, partition_by)
+        rows = _export(live, text, params, fmt, target, partition_by, check)
     except export.ExportError as exc:
         _fail(str(exc), exc)
     except (OSError, XlsxFileError, duckdb.IOException) as exc:
@@ -100,8 +116,10 @@ def _reason(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def _export(live: Path, text: str, params: dict, fmt: str, target, partition_by) -> int:
+def _export(live: Path, text: str, params: dict, fmt: str, target, partition_by, check) -> int:
     con = warehouse.connect_plain(live)
+    if check is not None:
+        _check_deflator(con, *check)
     if settings.quiet():
         con.execute("SET enable_progress_bar = false")
     try:
@@ -113,6 +131,21 @@ def _export(live: Path, text: str, params: dict, fmt: str, target, partition_by)
     finally:
         con.close()
     return rows
+
+
+def _check_deflator(con: object, series: str, base_year: int | None) -> None:
+    """Exit 2 with one line when the series or its base year is not in the warehouse."""
+    offered = warehouse.query(con, "options_deflators").set_index("series")  # type: ignore[arg-type]
+    if series not in offered.index:
+        con.close()  # type: ignore[attr-defined]
+        names = ", ".join(offered.index)
+        console.print(f"[red]error:[/red] no deflator series {series!r} (offered: {names})")
+        raise typer.Exit(2)
+    first, last = offered.loc[series, ["first_year", "last_year"]]
+    if base_year is not None and not first <= base_year <= last:
+        con.close()  # type: ignore[attr-defined]
+        console.print(f"[red]error:[/red] {series} has no index for {base_year} ({first}-{last})")
+        raise typer.Exit(2)
 
 
 def _write_datapackage(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pipelines.cli import (  # noqa: F401  (each module registers its commands on `app`)
     admin,
     build,
+    deflators,
     export,
     load,
 )

@@ -39,6 +39,7 @@ from pipelines.store.schema import schema_version as schema_version
 from pipelines.store.schema import set_meta as set_meta
 
 CUBE_CALL_RE = re.compile(r"\bflows_cube\(")
+CONSTANT_CALL = "flows_cube_constant($base_year::INTEGER, $deflator::VARCHAR, "  # fixed text
 READER_CONFIG = {"enable_external_access": False, "lock_configuration": True}
 
 
@@ -61,8 +62,13 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.Dat
 
     ``flow_cube`` holds money in the dashboard's display currencies only: for any other
     ``currency``, a query over ``flows_cube(...)`` reads ``flows_cube_flows(...)`` instead
-    (the same columns from the flows one by one; a fixed macro name, not user text)."""
+    (the same columns from the flows one by one; a fixed macro name, not user text).
+    ``prices="constant"``: the query reads ``flows_cube_constant(...)`` (sql/views/prices.sql),
+    which adds the bound ``base_year`` and ``deflator`` to the same arguments."""
     text, used = sql.text(f"queries/{name}"), sql.params(f"queries/{name}")
+    if params.get("prices") == "constant" and "flows_cube(" in text:
+        text = CUBE_CALL_RE.sub(CONSTANT_CALL, text)
+        used = used | {"base_year", "deflator"}
     missing = used - params.keys()
     if missing:
         raise ValueError(f"query {name} needs parameters {sorted(missing)}")
