@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from workbench_fixtures import build_fixture_warehouse
 
 from pipelines.appstate import store as state
-from pipelines.query import slices
+from pipelines.query import drill, slices
 from pipelines.store import warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,7 +149,7 @@ def test_a_cell_selected_in_the_table_drills_to_the_same_rows_as_the_selectboxes
         row = table.index[table["fund"] == "PGTF"][0]
         key = pivot_view.cell_key(pivot, table, (int(row), "2001"))
         assert key == {"fund": "PGTF", "year": "2001"}
-        rows = slices.drill(con, params, key)
+        rows = drill.drill(con, params, key)
         assert rows["amount_display"].sum() == pytest.approx(table.loc[row, "2001"])
         total_key = pivot_view.cell_key(pivot, table, (int(row), "fund"))
         assert total_key == {"fund": "PGTF", "year": "Total"}

@@ -166,12 +166,12 @@ def _cli(*args: str):
 
 
 def _expected(live, **filters):
-    from pipelines.query import slices
+    from pipelines.query import drill, slices
     from pipelines.store import warehouse
 
     con = warehouse.connect_plain(live)
     try:
-        return slices.flows(con, slices.filter_params(**filters))
+        return drill.flows(con, slices.filter_params(**filters))
     finally:
         con.close()
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workbench_fixtures import build_fixture_warehouse
 
-from pipelines.query import slices
+from pipelines.query import drill, slices
 from pipelines.store import warehouse
 
 DIMS = sorted(slices.DIMENSIONS)
@@ -87,7 +87,7 @@ def test_drill_down_rows_sum_to_the_cell(con, chosen, data):
     pv = slices.pivot(con, params, spec)
     row = data.draw(st.sampled_from(list(pv.long.itertuples(index=False))))
     key = {k: getattr(row, k) for k in pv.keys}
-    rows = slices.drill(con, params, key)
+    rows = drill.drill(con, params, key)
     assert len(rows) == row.flows
     assert float(rows["amount_display"].fillna(0).sum()) == pytest.approx(row.value, abs=0.01)
     assert {"source_title", "source_url", "source_locator", "batch_id", "batch_file",
@@ -132,7 +132,7 @@ def test_original_amounts_are_never_summed_across_currencies(con):
 
 def test_a_breakdown_row_is_not_added_to_its_parent(con):
     params = slices.filter_params(dataset=["real"])
-    rows = slices.flows(con, params)
+    rows = drill.flows(con, params)
     assert rows.loc[rows.flow_id == "real-part", "counted_in_parent"].item() is True
     pv = slices.pivot(con, params, slices.PivotSpec(rows=("dataset",), measure="flows"))
     assert pv.total() == len(rows) - 1
@@ -152,12 +152,12 @@ def test_display_currency_converts_at_the_flow_date(con):
      ("GENEVE", {"Geneva"}), ("fundacao", {"Fundação Exemplo"}), ("zzz", set())],
 )  # fmt: skip
 def test_free_text_search_matches_names_and_aliases_in_any_language(con, text, contributors):
-    rows = slices.flows(con, slices.filter_params(q=text, dataset=["real"], leg=["in"]))
+    rows = drill.flows(con, slices.filter_params(q=text, dataset=["real"], leg=["in"]))
     assert set(rows["contributor"]) == contributors
 
 
 def test_search_also_matches_descriptions(con):
-    rows = slices.flows(con, slices.filter_params(q="paid gov_bra 2003", dataset=["real"]))
+    rows = drill.flows(con, slices.filter_params(q="paid gov_bra 2003", dataset=["real"]))
     assert set(rows["description"]) == {"paid gov_bra 2003"}
 
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from workbench_fixtures import build_fixture_warehouse
 
-from pipelines.query import slices
+from pipelines.query import drill, slices
 from pipelines.store import warehouse
 
 CUBE_DIMS = sorted(slices.CUBE_DIMENSIONS)
@@ -41,7 +41,7 @@ def warehouses(tmp_path_factory, fixture_warehouse, built_warehouse):  # noqa: F
     for name, live in (("workbench", workbench), ("dashboard", fixture_warehouse),
                        ("built", built_warehouse)):  # fmt: skip
         con = duckdb.connect(str(warehouse.resolve(live)), read_only=True)
-        rows = slices.flows(con, slices.filter_params())
+        rows = drill.flows(con, slices.filter_params())
         values = {k: sorted({str(v) for c in cols for v in rows[c].dropna()})[:40]
                   for k, cols in VALUES.items()}  # fmt: skip
         values["fund"] += ["direct", "local_private"]
@@ -121,11 +121,11 @@ def test_the_summary_of_a_cell_equals_the_rows_behind_it(warehouses, data):
     pv = slices.pivot(con, params, spec)
     row = data.draw(st.sampled_from(list(pv.long.itertuples(index=False))))
     key = {k: getattr(row, k) for k in pv.keys}
-    flows_behind, value = slices.drill_summary(con, params, key)
-    rows = slices.drill(con, params, key)
+    flows_behind, value = drill.drill_summary(con, params, key)
+    rows = drill.drill(con, params, key)
     assert flows_behind == len(rows) == row.flows
     assert value == pytest.approx(float(rows["amount_display"].fillna(0).sum()), abs=1e-6)
-    shown = slices.drill(con, params, key, limit=3)
+    shown = drill.drill(con, params, key, limit=3)
     assert shown["flow_id"].tolist() == rows["flow_id"].head(3).tolist()
 
 
@@ -149,7 +149,7 @@ def test_the_default_explore_pivot_reads_the_cube(warehouses):
     params = slices.filter_params(dataset=["real"], stage_group=["transferred"], leg=["in"])
     pv = slices.pivot(con, params, slices.PivotSpec(rows=("fund",), columns=("year",)))
     assert pv.path == slices.CUBE
-    rows = slices.flows(con, params)
+    rows = drill.flows(con, params)
     rows = rows[~rows["counted_in_parent"]]  # a breakdown is never added to its parent
     assert pv.total() == pytest.approx(float(rows["amount_display"].sum()))
     assert int(pv.long["flows"].iloc[-1]) == len(rows)

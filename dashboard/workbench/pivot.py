@@ -18,7 +18,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.filter_state import STAGE_GROUPS, Filters
 from dashboard.i18n import t
-from pipelines.query import export, slices
+from pipelines.query import drill, export, slices
 
 SIDES = {"given": ["in", "direct"], "received": ["out", "direct"], "all": []}
 DEFAULT_GROUP = {"given": "transferred", "received": "allocated", "all": "transferred"}
@@ -76,7 +76,7 @@ def drill_summary(pivot: slices.Pivot, bound: dict, key: dict[str, str]) -> tupl
     return data.remember(
         "drill_summary",
         (data.frozen(bound), data.frozen(key)),
-        lambda cur: slices.drill_summary(cur, dict(bound), dict(key)),
+        lambda cur: drill.drill_summary(cur, dict(bound), dict(key)),
     )
 
 
@@ -85,7 +85,7 @@ def drill_rows(bound: dict, key: dict[str, str]) -> pd.DataFrame:
     return data.remember(
         "drill",
         (data.frozen(bound), data.frozen(key)),
-        lambda cur: slices.drill(cur, dict(bound), dict(key), limit=DRILL_SHOWN),
+        lambda cur: drill.drill(cur, dict(bound), dict(key), limit=DRILL_SHOWN),
     )
 
 
@@ -96,7 +96,7 @@ def all_rows(bound: dict, key: dict[str, str]) -> Callable[[], pd.DataFrame]:
     def read() -> pd.DataFrame:
         cur = con.cursor()
         try:
-            return slices.drill(cur, dict(bound), dict(key))
+            return drill.drill(cur, dict(bound), dict(key))
         finally:
             cur.close()
 

@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.reference.names import normalise
-from pipelines.store import sql, warehouse
+from pipelines.store import sql
 
 NONE_LABEL = "(none)"
 TOTAL_LABEL = "Total"
@@ -189,7 +189,7 @@ def source_for(params: dict, dims: tuple[str, ...] | set[str], measure: str = "f
     return SOURCES[CUBE if fits else FLOWS]
 
 
-def _measure(source: Source, params: dict, measure: str) -> str:
+def measure_sql(source: Source, params: dict, measure: str) -> str:
     if measure == "flows":
         return source.count
     if measure == "amount":  # US dollars: the exact decimal sum on both paths
@@ -197,7 +197,7 @@ def _measure(source: Source, params: dict, measure: str) -> str:
     return MEASURES[measure]
 
 
-def _slice_sql(source: Source, measure_cols: str = "*") -> str:
+def slice_sql(source: Source, measure_cols: str = "*") -> str:
     base = sql.text(f"queries/{source.query}")
     return f"WITH slice AS ({base}\n) SELECT {measure_cols} FROM slice WHERE NOT counted_in_parent"  # noqa: S608  (fixed text)
 
@@ -229,7 +229,7 @@ def forced_dimensions(
     )
     # the probe's columns are all in the cube: it reads the cube unless there is search text
     source = source or source_for(params, ())
-    illus, groups, legs, curr = con.execute(_slice_sql(source, probe), params).fetchone()
+    illus, groups, legs, curr = con.execute(slice_sql(source, probe), params).fetchone()
     chosen = set(spec.rows + spec.columns)
     money = spec.measure in MONEY
     forced = []
@@ -266,8 +266,8 @@ def pivot(
     select = ", ".join(f"d_{k} AS {k}" for k in keys)
     # identifiers and aggregates come from DIMENSIONS / MEASURES / SOURCES, values are bound
     text = (
-        f"WITH labelled AS ({_slice_sql(source, f'{labels}, *')}) "  # noqa: S608 - whitelisted dims
-        f"SELECT {select}, {_measure(source, params, spec.measure)} AS value, "
+        f"WITH labelled AS ({slice_sql(source, f'{labels}, *')}) "  # noqa: S608 - whitelisted dims
+        f"SELECT {select}, {measure_sql(source, params, spec.measure)} AS value, "
         f"{source.count} AS flows, {source.without_rate} AS flows_without_rate, "
         f"{groups} FROM labelled GROUP BY {group_by} ORDER BY {order}"
     )
@@ -277,61 +277,3 @@ def pivot(
     long = long.drop(columns=[f"g_{k}" for k in keys])
     long["value"] = long["value"].astype(float).fillna(0.0)
     return Pivot(spec=spec, forced=forced, long=long, path=source.path)
-
-
-def _key_filter(key: dict[str, str], bound: dict) -> str:
-    """SQL condition for a drill key (labels bound as $k0, $k1, ... into ``bound``)."""
-    conditions = []
-    for n, (dim, label) in enumerate(sorted(key.items())):
-        if dim not in DIMENSIONS:
-            raise SliceError(f"unknown dimension {dim!r}")
-        if label == TOTAL_LABEL:
-            continue
-        conditions.append(f"coalesce(CAST({DIMENSIONS[dim]} AS VARCHAR), '{NONE_LABEL}') = $k{n}")
-        bound[f"k{n}"] = str(label)
-    return " AND ".join(conditions) or "true"
-
-
-def drill_summary(
-    con: duckdb.DuckDBPyConnection, params: dict, key: dict[str, str]
-) -> tuple[int, float]:
-    """Flows behind a cell and their money in the display currency (from the cube if it can)."""
-    bound = dict(params)
-    where = _key_filter(key, bound)
-    source = source_for(params, set(key), "amount")
-    money = _measure(source, params, "amount")
-    text = f"{_slice_sql(source, f'{source.count}, {money}')} AND {where}"  # noqa: S608 - whitelisted, bound values
-    flows_behind, value = con.execute(text, bound).fetchone()
-    return int(flows_behind or 0), float(value or 0)
-
-
-def drill(
-    con: duckdb.DuckDBPyConnection, params: dict, key: dict[str, str], limit: int | None = None
-) -> pd.DataFrame:
-    """The flow rows behind a cell: ``key`` maps dimensions to labels (Total = unconstrained);
-    only the first ``limit`` of them by year and flow id when a limit is given (those are
-    found on the few columns the key needs, then only they are read whole)."""
-    bound = dict(params)
-    where = _key_filter(key, bound)
-    flows_sql = SOURCES[FLOWS]
-    if limit is None:
-        text = f"{_slice_sql(flows_sql)} AND {where} ORDER BY year, flow_id"  # noqa: S608 - whitelisted, bound values
-        return con.execute(text, bound).df()
-    picked = (
-        f"{_slice_sql(flows_sql, 'flow_id, year')} AND {where} ORDER BY year, flow_id LIMIT $limit"  # noqa: S608  (whitelisted)
-    )
-    first = con.execute(picked, bound | {"limit": int(limit)}).fetchall()
-    ids, years = [r[0] for r in first], [r[1] for r in first if r[1] is not None]
-    # the id and year ranges reach the flow scan (a list alone would be joined after it)
-    text = (
-        f"{_slice_sql(flows_sql)} AND flow_id = ANY($ids) AND flow_id BETWEEN $f0 AND $f1"  # noqa: S608 - fixed text, bound ids
-        " AND (year IS NULL OR year BETWEEN $y0 AND $y1) ORDER BY year, flow_id"
-    )
-    ranges = {"f0": min(ids, default=""), "f1": max(ids, default=""),
-              "y0": min(years, default=0), "y1": max(years, default=0)}  # fmt: skip
-    return con.execute(text, dict(params) | {"ids": ids} | ranges).df()
-
-
-def flows(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
-    """Every filtered flow row (breakdown rows included), one per flow, for exports."""
-    return warehouse.query(con, "explore_flows", **params)

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from pipelines.query import slices
+from pipelines.query import drill, slices
 from pipelines.store import warehouse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -89,7 +89,7 @@ def test_drill_from_a_pivot_cell_to_its_rows_and_download_them(page: Page, workb
     try:
         params = slices.filter_params(dataset=["real"], stage_group=["transferred"],
                                       leg=["in", "direct"])  # fmt: skip
-        want = slices.drill(con, params, {"fund": "PGTF", "year": "2001"})
+        want = drill.drill(con, params, {"fund": "PGTF", "year": "2001"})
     finally:
         con.close()
     expect(page.get_by_text(f"{len(want)} flows · sum $15K")).to_be_visible(timeout=15_000)
