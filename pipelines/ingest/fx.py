@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.store import sql, warehouse
+from pipelines.store.rows import one
 
 MAX_STALE_DAYS = 10
 MIN_DAYS_FOR_AVERAGE = 100
@@ -79,7 +80,7 @@ def load_ecb_rates(con: duckdb.DuckDBPyConnection) -> int:
         con.execute(sql.text("loader/fx_daily_insert"))
     finally:
         con.unregister("ecb_rates_frame")
-    return int(con.execute("SELECT count(*) FROM fx_daily").fetchone()[0])
+    return int(one(con.execute("SELECT count(*) FROM fx_daily").fetchone())[0])
 
 
 def convert_table(con: duckdb.DuckDBPyConnection, table: str) -> None:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from pipelines.reference import names
 from pipelines.store import warehouse
+from pipelines.store.rows import one
 
 # (table, column) pairs that may name an actor; fixed here, never taken from input
 ACTOR_REFERENCES = (
@@ -72,7 +73,7 @@ def _repoint(con: duckdb.DuckDBPyConnection, review_id: str, target_id: str) -> 
     for table, column in ACTOR_REFERENCES:
         # table and column come from ACTOR_REFERENCES above, never from input
         statement = f"UPDATE {table} SET {column} = $new WHERE {column} = $old"  # noqa: S608 - fixed table/column pairs
-        moved += con.execute(statement, {"new": target_id, "old": review_id}).fetchone()[0]
+        moved += one(con.execute(statement, {"new": target_id, "old": review_id}).fetchone())[0]
     return moved
 
 
