@@ -48,7 +48,7 @@ def review_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return warehouse.query(con, "review_actors")
 
 
-def _actor(con: duckdb.DuckDBPyConnection, actor_id: str) -> tuple | None:
+def _actor(con: duckdb.DuckDBPyConnection, actor_id: str) -> tuple[str, str, bool] | None:
     return con.execute(
         "SELECT actor_id, name, needs_review FROM actor WHERE actor_id = $id", {"id": actor_id}
     ).fetchone()
