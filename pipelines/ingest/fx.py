@@ -67,7 +67,8 @@ def read_ecb_history(path: Path | None = None) -> pd.DataFrame:
     long = per_unit.rename_axis("rate_date").reset_index()
     long = long.melt(id_vars="rate_date", var_name="currency", value_name="usd_per_unit")
     long = long[np.isfinite(long["usd_per_unit"]) & (long["currency"] != "USD")]
-    return long[["currency", "rate_date", "usd_per_unit"]].reset_index(drop=True)
+    out: pd.DataFrame = long[["currency", "rate_date", "usd_per_unit"]].reset_index(drop=True)
+    return out
 
 
 def load_ecb_rates(con: duckdb.DuckDBPyConnection) -> int:

@@ -13,7 +13,7 @@ fund), ``iati_split`` (percentages), ``iati_check`` (stage/leg, amount, currency
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,14 +181,14 @@ class IatiStream:
         """Read the whole file now (small files: an unusable one is refused before any write)."""
         self.preloaded = list(self._read())
 
-    def chunks(self) -> Iterator[IatiChunk]:
+    def chunks(self) -> Generator[IatiChunk, None, None]:
         if self.preloaded is not None:
             chunks, self.preloaded = self.preloaded, []
             yield from chunks
             return
         yield from self._read()
 
-    def _read(self) -> Iterator[IatiChunk]:
+    def _read(self) -> Generator[IatiChunk, None, None]:
         out = self.out
         for index, element in enumerate(activities(self.path, self.progress), start=1):
             out.activity(read_activity(element), index)
