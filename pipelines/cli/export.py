@@ -100,7 +100,14 @@ def _reason(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def _export(live: Path, text: str, params: dict, fmt: str, target, partition_by) -> int:
+def _export(
+    live: Path,
+    text: str,
+    params: dict[str, object],
+    fmt: str,
+    target: export_target.Target,
+    partition_by: str | None,
+) -> int:
     con = warehouse.connect_plain(live)
     if settings.quiet():
         con.execute("SET enable_progress_bar = false")
