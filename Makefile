@@ -37,7 +37,7 @@ build: venv
 	$(PY) -m pipelines.cli build --if-needed
 
 lint: venv
-	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m mypy
 
 format: venv
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .

@@ -80,7 +80,10 @@ def _child_refusal(path: Path) -> dict:
         "    template.parse(Path(sys.argv[1])); message = None\n"
         "except Exception as exc:\n"
         "    message = f'{type(exc).__name__}: {exc}'\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        # VmHWM is this process's own peak; ru_maxrss also carries the forking parent's
+        # (a big test worker) across exec
+        "peak = next(int(line.split()[1]) for line in open('/proc/self/status')\n"
+        "            if line.startswith('VmHWM:')) / 1024\n"
         "print(json.dumps({'message': message, 'seconds': time.monotonic() - start,"
         " 'peak_mb': peak}))\n"
     )

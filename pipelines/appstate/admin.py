@@ -103,7 +103,8 @@ def set_password(password: str, state: Path | None = None) -> None:
 def has_password(state: Path | None = None) -> bool:
     con = _connect(state)
     try:
-        return con.execute("SELECT count(*) FROM admin_credential").fetchone()[0] > 0
+        count: int = con.execute("SELECT count(*) FROM admin_credential").fetchone()[0]
+        return count > 0
     finally:
         con.close()
 
@@ -112,7 +113,7 @@ def delay_after(failures: int) -> int:
     """Seconds a client waits after its ``failures``-th failure in a row."""
     if failures < FREE_FAILURES:
         return 0
-    return min(MAX_DELAY_SECONDS, 2 ** min(failures - FREE_FAILURES + 1, 30))
+    return min(MAX_DELAY_SECONDS, int(2 ** min(failures - FREE_FAILURES + 1, 30)))
 
 
 def wait_for(records: Iterable[tuple[int, float]], now: float) -> int:

@@ -14,6 +14,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 SCHEMA = """
@@ -43,7 +44,7 @@ class SavedView:
     query: str
     page: str
     created_at: str
-    settings: dict = field(default_factory=dict, compare=False, hash=False)
+    settings: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def permalink(self, base: str = "") -> str:
         """Relative (or ``base``-prefixed) link that reproduces the view."""
@@ -85,7 +86,7 @@ def _now() -> str:
 
 
 def save_view(
-    path: Path, name: str, query: str, page: str, settings: dict | None = None
+    path: Path, name: str, query: str, page: str, settings: dict[str, Any] | None = None
 ) -> SavedView:
     """Save (or replace) a named view: URL query string, page url path, page settings.
 
@@ -102,7 +103,7 @@ def save_view(
     return view
 
 
-def _view(row: tuple) -> SavedView:
+def _view(row: tuple[str, str, str, str | None, str]) -> SavedView:
     name, query, page, settings, created_at = row
     return SavedView(name, query, page, created_at, json.loads(settings or "{}"))
 

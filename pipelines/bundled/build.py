@@ -15,6 +15,7 @@ import duckdb
 
 from pipelines import settings
 from pipelines.store import sql, warehouse
+from pipelines.store.rows import one
 
 DEMO_ROWS = 20_000
 DEMO_SEED = 2001
@@ -111,7 +112,7 @@ def _carry_user_data(con: duckdb.DuckDBPyConnection, previous: Path) -> int:
             continue
         # table, columns and WHERE come from this module's whitelist and the catalog
         statement = f"INSERT INTO {table} ({cols}) SELECT {cols} FROM old.{table} WHERE {where}"  # noqa: S608 - names and clauses from CARRY
-        copied += con.execute(statement).fetchone()[0]
+        copied += one(con.execute(statement).fetchone())[0]
     return copied
 
 

@@ -45,6 +45,7 @@ import re
 import duckdb
 
 from pipelines.store import sql
+from pipelines.store.rows import one
 
 # sql/synth/<step>.sql in order; only 00_params takes parameters
 STEPS = (
@@ -97,9 +98,11 @@ def generate(con: duckdb.DuckDBPyConnection, rows: int, seed: int, dataset: str)
         for step in STEPS:
             text = sql.text(f"synth/{step}")
             con.execute(text, params if step == "00_params" else None)
-        written = con.execute(
-            "SELECT count(*) FROM flow WHERE batch_id = $b", {"b": batch_id(dataset)}
-        ).fetchone()[0]
+        written = one(
+            con.execute(
+                "SELECT count(*) FROM flow WHERE batch_id = $b", {"b": batch_id(dataset)}
+            ).fetchone()
+        )[0]
     finally:
         _drop_temporaries(con)
     return int(written)

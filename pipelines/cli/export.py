@@ -116,7 +116,15 @@ def _reason(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def _export(live: Path, text: str, params: dict, fmt: str, target, partition_by, check) -> int:
+def _export(
+    live: Path,
+    text: str,
+    params: dict[str, object],
+    fmt: str,
+    target: export_target.Target,
+    partition_by: str | None,
+    check: tuple[str, int | None] | None,
+) -> int:
     con = warehouse.connect_plain(live)
     if check is not None:
         _check_deflator(con, *check)
@@ -133,17 +141,18 @@ def _export(live: Path, text: str, params: dict, fmt: str, target, partition_by,
     return rows
 
 
-def _check_deflator(con: object, series: str, base_year: int | None) -> None:
+def _check_deflator(con: duckdb.DuckDBPyConnection, series: str, base_year: int | None) -> None:
     """Exit 2 with one line when the series or its base year is not in the warehouse."""
-    offered = warehouse.query(con, "options_deflators").set_index("series")  # type: ignore[arg-type]
+    offered = warehouse.query(con, "options_deflators").set_index("series")
     if series not in offered.index:
-        con.close()  # type: ignore[attr-defined]
+        con.close()
         names = ", ".join(offered.index)
         console.print(f"[red]error:[/red] no deflator series {series!r} (offered: {names})")
         raise typer.Exit(2)
-    first, last = offered.loc[series, ["first_year", "last_year"]]
+    years = offered.loc[[series], ["first_year", "last_year"]].to_numpy(dtype="int64")[0]
+    first, last = int(years[0]), int(years[1])
     if base_year is not None and not first <= base_year <= last:
-        con.close()  # type: ignore[attr-defined]
+        con.close()
         console.print(f"[red]error:[/red] {series} has no index for {base_year} ({first}-{last})")
         raise typer.Exit(2)
 

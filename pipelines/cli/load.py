@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import duckdb
 import typer
@@ -30,6 +30,9 @@ from rich.table import Table
 from pipelines import settings
 from pipelines.cli.app import WarehouseOpt, app, make_console, rates_app, warehouse_or_default
 from pipelines.store import warehouse
+
+if TYPE_CHECKING:  # imported when a command runs (a quick --help)
+    from pipelines.ingest.jobs import LoadReport
 
 console = make_console()
 out = make_console(stderr=False)
@@ -52,7 +55,7 @@ PERCENT_RE = re.compile(r"(.*?):?\s*(\d{1,3})%")
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator:
+def _progress() -> Iterator[_Say | None]:
     """A progress bar on a terminal; silent in CI, pipes or with FUNDFLOWS_QUIET.
 
     Messages ending in ``NN%`` (how far a file is read; IATI files are written as they are
@@ -88,18 +91,19 @@ class _Say:
             self.task = self.bar.add_task(message, total=None)
 
 
-def _rejects_table(report) -> Table:
+def _rejects_table(report: LoadReport) -> Table:
     table = Table(title=f"rejected rows of {report.file.name}", title_justify="left")
     for column in ("file", "row", "column", "value", "reason"):
         table.add_column(column, overflow="fold")
     for row in report.rejects.head(MAX_REJECTS_SHOWN).itertuples(index=False):
-        value = "" if row.value is None or row.value != row.value else str(row.value)
+        cell: object = row.value  # None or NaN (not equal to itself) shows as empty
+        value = "" if cell is None or cell != cell else str(cell)
         table.add_row(str(row.file), str(row.row), str(row.column), value[:60],
                       f"{row.reason_code}: {row.reason}")  # fmt: skip
     return table
 
 
-def _print_reports(reports) -> int:
+def _print_reports(reports: list[LoadReport]) -> int:
     """Print one line per file and the rejects; return the exit code."""
     code = 0
     for report in reports:
@@ -210,8 +214,8 @@ def batches(
         table.add_column(column, overflow="fold")
     for row in frame.itertuples(index=False):
         table.add_row(
-            row.batch_id + (" (bundled)" if row.is_bundled else ""), row.dataset,
-            Path(row.file_name).name, str(row.loaded_at)[:16], f"{row.rows_read:,}",
+            str(row.batch_id) + (" (bundled)" if row.is_bundled else ""), str(row.dataset),
+            Path(str(row.file_name)).name, str(row.loaded_at)[:16], f"{row.rows_read:,}",
             f"{row.rows_loaded:,}", f"{row.rows_rejected:,}",
         )  # fmt: skip
     out.print(table)

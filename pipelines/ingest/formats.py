@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from pipelines.ingest.inputs import Opened, ParsedInput, Progress, StreamInput
+from pipelines.ingest.inputs import ParsedInput, Progress, StreamInput
+from pipelines.ingest.jobs import Opened
 from pipelines.sources.candidates import ParsedFile, UnusableFile
 from pipelines.sources.iati.parse import IatiStream
 from pipelines.sources.iati.xml import head_is_xml, may_have_transactions

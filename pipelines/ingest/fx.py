@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.store import sql, warehouse
+from pipelines.store.rows import one
 
 MAX_STALE_DAYS = 10
 MIN_DAYS_FOR_AVERAGE = 100
@@ -66,7 +67,8 @@ def read_ecb_history(path: Path | None = None) -> pd.DataFrame:
     long = per_unit.rename_axis("rate_date").reset_index()
     long = long.melt(id_vars="rate_date", var_name="currency", value_name="usd_per_unit")
     long = long[np.isfinite(long["usd_per_unit"]) & (long["currency"] != "USD")]
-    return long[["currency", "rate_date", "usd_per_unit"]].reset_index(drop=True)
+    out: pd.DataFrame = long[["currency", "rate_date", "usd_per_unit"]].reset_index(drop=True)
+    return out
 
 
 def load_ecb_rates(con: duckdb.DuckDBPyConnection) -> int:
@@ -79,7 +81,7 @@ def load_ecb_rates(con: duckdb.DuckDBPyConnection) -> int:
         con.execute(sql.text("loader/fx_daily_insert"))
     finally:
         con.unregister("ecb_rates_frame")
-    return int(con.execute("SELECT count(*) FROM fx_daily").fetchone()[0])
+    return int(one(con.execute("SELECT count(*) FROM fx_daily").fetchone())[0])
 
 
 def convert_table(con: duckdb.DuckDBPyConnection, table: str) -> None:

@@ -18,8 +18,9 @@ import itertools
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -34,6 +35,7 @@ from pipelines.ingest.steps import (
 from pipelines.sources.candidates import ParsedFile
 from pipelines.sources.iati.parse import IatiChunk, IatiStream, held_activities
 from pipelines.store import batches, sql
+from pipelines.store.rows import one
 
 MAX_REPORT_REJECTS = 10_000  # rejects kept in memory for the report; rejected_row has them all
 CACHE_LIMIT = "16MB"  # between chunks: DuckDB keeps no more of the copy's blocks than this
@@ -49,7 +51,7 @@ class StreamResult:
     rejects: list[pd.DataFrame] = field(default_factory=list)
     kept_rejects: int = 0
     conflicts: list[tuple[str, str]] = field(default_factory=list)
-    replaced: dict[str, list] = field(default_factory=dict)  # batch -> [file, acts, txns, rej]
+    replaced: dict[str, list[Any]] = field(default_factory=dict)  # batch -> [file, acts, txns, rej]
     wrote: bool = False
 
     def add_rejects(self, frame: pd.DataFrame) -> None:
@@ -65,7 +67,9 @@ class StreamResult:
         return pd.concat(self.rejects, ignore_index=True)
 
 
-def _replace(con, dataset: str, batch: str, ids: list[str], result: StreamResult) -> None:
+def _replace(
+    con: duckdb.DuckDBPyConnection, dataset: str, batch: str, ids: list[str], result: StreamResult
+) -> None:
     sql.script(con, "loader/iati_replace", dataset=dataset, batch=batch, ids=ids)
     rows = con.execute(
         "SELECT batch_id, file_name, activities, transactions, rejects FROM iati_replaced"
@@ -77,7 +81,15 @@ def _replace(con, dataset: str, batch: str, ids: list[str], result: StreamResult
         entry[3] += rejects
 
 
-def _write_chunk(con, stream, chunk: IatiChunk, batch: str, dataset: str, strict: bool, result):
+def _write_chunk(
+    con: duckdb.DuckDBPyConnection,
+    stream: IatiStream,
+    chunk: IatiChunk,
+    batch: str,
+    dataset: str,
+    strict: bool,
+    result: StreamResult,
+) -> None:
     file_name = stream.path.name
     parsed = ParsedFile(stream.path, "iati", chunk.candidates, chunk.rejects, 0)
     process(con, parsed, batch)
@@ -93,9 +105,8 @@ def _write_chunk(con, stream, chunk: IatiChunk, batch: str, dataset: str, strict
 
 
 def _wal_bytes(con: duckdb.DuckDBPyConnection) -> int:
-    (path,) = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
+    query = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    (path,) = one(con.execute(query).fetchone())
     try:
         return os.path.getsize(f"{path}.wal")
     except (OSError, TypeError):
@@ -146,20 +157,24 @@ class _Failed:
         self.exc = exc
 
 
-_DONE = object()
+class _Done:
+    """The end of the chunks."""
 
 
-def prefetched(chunks: Iterator[IatiChunk]) -> Iterator[IatiChunk]:
+_DONE = _Done()
+
+
+def prefetched(chunks: Generator[IatiChunk, None, None]) -> Iterator[IatiChunk]:
     """The chunks, the next one read in a thread while the caller works on this one.
 
     DuckDB releases the GIL while it runs a query, so reading XML and running the loader's
     SQL overlap on two cores; at most one chunk waits. An error while reading (e.g. XML that
     breaks halfway) is raised here, in the caller's thread.
     """
-    ready: queue.Queue = queue.Queue(maxsize=1)
+    ready: queue.Queue[IatiChunk | _Failed | _Done] = queue.Queue(maxsize=1)
     stop = threading.Event()
 
-    def put(item: object) -> bool:
+    def put(item: IatiChunk | _Failed | _Done) -> bool:
         while not stop.is_set():
             with contextlib.suppress(queue.Full):
                 ready.put(item, timeout=0.1)
@@ -167,8 +182,9 @@ def prefetched(chunks: Iterator[IatiChunk]) -> Iterator[IatiChunk]:
         return False
 
     def produce() -> None:
+        last: list[IatiChunk | _Done] = [_DONE]
         try:
-            for item in itertools.chain(chunks, [_DONE]):
+            for item in itertools.chain(chunks, last):
                 if not put(item):
                     return
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
@@ -179,7 +195,7 @@ def prefetched(chunks: Iterator[IatiChunk]) -> Iterator[IatiChunk]:
     reader = threading.Thread(target=produce, name="iati-reader", daemon=True)
     reader.start()
     try:
-        while (item := ready.get()) is not _DONE:
+        while not isinstance(item := ready.get(), _Done):
             if isinstance(item, _Failed):
                 raise item.exc
             yield item
@@ -200,9 +216,8 @@ def load_stream(
 ) -> StreamResult:
     """Write every chunk of ``stream`` as batch ``batch`` (no ``load_batch`` row yet)."""
     result = StreamResult()
-    threads, threshold = con.execute(
-        "SELECT current_setting('threads'), current_setting('checkpoint_threshold')"
-    ).fetchone()
+    query = "SELECT current_setting('threads'), current_setting('checkpoint_threshold')"
+    threads, threshold = one(con.execute(query).fetchone())
     con.execute("SET threads = 1")  # the other core reads the next chunk; less memory per query
     con.execute("SET checkpoint_threshold = '1TB'")  # _commit_to_copy checkpoints instead
     try:
@@ -222,10 +237,18 @@ def _others_hold_activities(con: duckdb.DuckDBPyConnection, dataset: str, batch:
         "AND iati_activity_id IS NOT NULL LIMIT 1)",
         {"d": dataset, "b": batch},
     ).fetchone()
-    return bool(row[0])
+    return bool(one(row)[0])
 
 
-def _load_chunks(con, stream, batch, dataset, replace, strict, result: StreamResult) -> None:
+def _load_chunks(
+    con: duckdb.DuckDBPyConnection,
+    stream: IatiStream,
+    batch: str,
+    dataset: str,
+    replace: bool,
+    strict: bool,
+    result: StreamResult,
+) -> None:
     others = _others_hold_activities(con, dataset, batch)
     for chunk in prefetched(stream.chunks()):
         timer = sql.Timer()

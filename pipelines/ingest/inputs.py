@@ -89,6 +89,7 @@ class ParsedInput:
         drop_temp(con)
 
     def validate(self, con: duckdb.DuckDBPyConnection, job: LoadJob) -> bool:
+        assert job.report.batch_id is not None  # validate_files names the batch first
         process(con, self.parsed, job.report.batch_id)
         self._fill(con, job)
         drop_temp(con)
@@ -157,6 +158,7 @@ class StreamInput:
 
     def validate(self, con: duckdb.DuckDBPyConnection, job: LoadJob) -> bool:
         report = job.report
+        assert report.batch_id is not None  # validate_files names the batch first
         try:
             result = iati_stream.check_stream(con, self.stream, report.batch_id)
         except UnusableFile as exc:

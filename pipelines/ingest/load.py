@@ -101,7 +101,9 @@ def _reset(job: LoadJob, dataset: str, progress: Progress | None) -> LoadJob:
     return LoadJob(job.report, job.source.reopen(dataset, progress), job.sha)
 
 
-def _publish(live: Path, todo: list[LoadJob], options: LoadOptions, progress) -> None:
+def _publish(
+    live: Path, todo: list[LoadJob], options: LoadOptions, progress: Progress | None
+) -> None:
     """One publication for every file to load (``Refused`` discards it)."""
     try:
         with warehouse.publish(live) as pub:

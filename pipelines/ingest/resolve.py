@@ -28,6 +28,8 @@ the recipient, countries from the actor or the row, G-77/DAC membership from ``c
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pandas as pd
 
@@ -37,9 +39,9 @@ from pipelines.store import sql
 NAME_COLUMNS = ["contributor", "recipient", "fund", "contributor_country", "recipient_country"]
 
 
-def _register_keys(con: duckdb.DuckDBPyConnection, name: str, pairs: list[tuple]) -> None:
+def _register_keys(con: duckdb.DuckDBPyConnection, name: str, pairs: list[tuple[Any, ...]]) -> None:
     columns = ["key", "target", "extra"]
-    seen: dict[str, tuple] = {}
+    seen: dict[str, tuple[Any, ...]] = {}
     for pair in pairs:
         key = normalise(pair[0]) if pair[0] else ""
         if key and key not in seen:
@@ -56,7 +58,8 @@ def build_keys(con: duckdb.DuckDBPyConnection) -> None:
     countries = con.execute(
         "SELECT iso3, iso2, name_en, name_fr, name_es, name_ru FROM country ORDER BY iso3"
     ).fetchall()
-    pairs = [(r[0], r[0]) for r in countries] + [(r[1], r[0]) for r in countries]
+    pairs: list[tuple[Any, ...]] = [(r[0], r[0]) for r in countries]
+    pairs += [(r[1], r[0]) for r in countries]
     pairs += [(n, r[0]) for r in countries for n in r[2:]]
     _register_keys(con, "country_key", pairs)
     funds = con.execute(

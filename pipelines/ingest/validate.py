@@ -31,6 +31,7 @@ import duckdb
 import pycountry
 
 from pipelines.store import sql
+from pipelines.store.rows import one
 
 STAGES = ["pledge", "commitment", "paid", "allocation", "disbursement", "expenditure"]
 MODALITIES = [
@@ -88,7 +89,7 @@ def detect_decimal(con: duckdb.DuckDBPyConnection) -> str | None:
     evidence (either reading works). With evidence both ways, the majority wins; a tie is no
     clue. Spaces are thousands separators in every convention.
     """
-    dot, comma = con.execute(sql.text("loader/decimal_evidence")).fetchone()
+    dot, comma = one(con.execute(sql.text("loader/decimal_evidence")).fetchone())
     if dot > comma:
         return "dot"
     if comma > dot:

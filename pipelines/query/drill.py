@@ -12,9 +12,10 @@ import pandas as pd
 
 from pipelines.query import slices
 from pipelines.store import warehouse
+from pipelines.store.rows import one
 
 
-def _key_filter(key: dict[str, str], bound: dict) -> str:
+def _key_filter(key: dict[str, str], bound: slices.Params) -> str:
     """SQL condition for a drill key (labels bound as $k0, $k1, ... into ``bound``)."""
     conditions = []
     for n, (dim, label) in enumerate(sorted(key.items())):
@@ -30,7 +31,7 @@ def _key_filter(key: dict[str, str], bound: dict) -> str:
 
 
 def drill_summary(
-    con: duckdb.DuckDBPyConnection, params: dict, key: dict[str, str]
+    con: duckdb.DuckDBPyConnection, params: slices.Params, key: dict[str, str]
 ) -> tuple[int, float]:
     """Flows behind a cell and their money in the display currency (from the cube if it can)."""
     bound = dict(params)
@@ -38,12 +39,15 @@ def drill_summary(
     source = slices.source_for(params, set(key), "amount")
     money = slices.measure_sql(source, params, "amount")
     text = f"{slices.slice_sql(source, f'{source.count}, {money}')} AND {where}"  # noqa: S608 - whitelisted, bound values
-    flows_behind, value = con.execute(text, bound).fetchone()
+    flows_behind, value = one(con.execute(text, bound).fetchone())
     return int(flows_behind or 0), float(value or 0)
 
 
 def drill(
-    con: duckdb.DuckDBPyConnection, params: dict, key: dict[str, str], limit: int | None = None
+    con: duckdb.DuckDBPyConnection,
+    params: slices.Params,
+    key: dict[str, str],
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """The flow rows behind a cell: ``key`` maps dimensions to labels (Total = unconstrained);
     only the first ``limit`` of them by year and flow id when a limit is given (those are
@@ -68,6 +72,6 @@ def drill(
     return con.execute(text, dict(params) | {"ids": ids} | ranges).df()
 
 
-def flows(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
+def flows(con: duckdb.DuckDBPyConnection, params: slices.Params) -> pd.DataFrame:
     """Every filtered flow row (breakdown rows included), one per flow, for exports."""
     return warehouse.query(con, "explore_flows", **params)

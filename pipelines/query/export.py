@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -115,7 +116,7 @@ def _write_xlsx(frames: Iterator[pd.DataFrame], target: object, sheet: str) -> i
     return written
 
 
-def _write_xlsx_cell(ws: object, row: int, col: int, value: object, date_fmt: object) -> None:
+def _write_xlsx_cell(ws: Any, row: int, col: int, value: Any, date_fmt: Any) -> None:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return
     if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
@@ -129,7 +130,9 @@ def _write_xlsx_cell(ws: object, row: int, col: int, value: object, date_fmt: ob
 # ---- streaming exports of a query (the CLI) ------------------------------------------------
 
 
-def _reader(con: duckdb.DuckDBPyConnection, text: str, params: dict) -> pa.RecordBatchReader:
+def _reader(
+    con: duckdb.DuckDBPyConnection, text: str, params: dict[str, object]
+) -> pa.RecordBatchReader:
     return con.sql(text, params=params).to_arrow_reader(BATCH_ROWS)
 
 
@@ -141,7 +144,7 @@ def _frames(reader: pa.RecordBatchReader) -> Iterator[pd.DataFrame]:
 def export_query(
     con: duckdb.DuckDBPyConnection,
     text: str,
-    params: dict,
+    params: dict[str, object],
     fmt: str,
     out: Path,
     partition_by: str | None = None,
@@ -244,7 +247,7 @@ def datapackage(
     path: str,
     fmt: str,
     descriptions: dict[str, str] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """A Frictionless Data Package descriptor for one exported resource."""
     if isinstance(schema, pd.DataFrame):
         schema = pa.Schema.from_pandas(schema, preserve_index=False)
@@ -261,11 +264,11 @@ def datapackage(
     resource = {"name": name, "path": path, "format": fmt, "mediatype": MEDIA_TYPES[fmt]}
     if fmt == "csv":
         resource["encoding"] = "utf-8"
-    resource["schema"] = {"fields": fields}
-    return {"name": name, "profile": "data-package", "resources": [resource]}
+    resources = [{**resource, "schema": {"fields": fields}}]
+    return {"name": name, "profile": "data-package", "resources": resources}
 
 
-def datapackage_bytes(*args: object, **kwargs: object) -> bytes:
+def datapackage_bytes(*args: Any, **kwargs: Any) -> bytes:
     return json.dumps(datapackage(*args, **kwargs), indent=2).encode("utf-8")
 
 

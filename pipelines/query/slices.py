@@ -17,13 +17,16 @@ exact decimals on both; in another display currency as doubles (equal up to summ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from pipelines.reference.names import normalise
 from pipelines.store import sql
+from pipelines.store.rows import one
 
+Params = dict[str, Any]  # what explore_flows.sql binds (filter_params)
 NONE_LABEL = "(none)"
 TOTAL_LABEL = "Total"
 LIST_FILTERS = ("dataset", "fund", "stage", "modality", "contributor_kind", "contributor",
@@ -99,9 +102,9 @@ class SliceError(ValueError):
     """A pivot request outside the whitelists."""
 
 
-def filter_params(display_currency: str = "USD", q: str = "", **given: object) -> dict:
+def filter_params(display_currency: str = "USD", q: str = "", **given: Any) -> Params:
     """Every parameter explore_flows.sql binds, defaults for the ones not given."""
-    params: dict[str, object] = {name: [] for name in LIST_FILTERS}
+    params: Params = {name: [] for name in LIST_FILTERS}
     params |= {"year_from": None, "year_to": None}
     for name, value in given.items():
         if name in LIST_FILTERS:
@@ -178,7 +181,7 @@ class Pivot:
         return wide.reset_index()
 
 
-def source_for(params: dict, dims: tuple[str, ...] | set[str], measure: str = "flows") -> Source:
+def source_for(params: Params, dims: tuple[str, ...] | set[str], measure: str = "flows") -> Source:
     """The cube when it can answer (no search text, its currencies, dimensions and measure)."""
     fits = (
         not params["q"]
@@ -189,7 +192,7 @@ def source_for(params: dict, dims: tuple[str, ...] | set[str], measure: str = "f
     return SOURCES[CUBE if fits else FLOWS]
 
 
-def measure_sql(source: Source, params: dict, measure: str) -> str:
+def measure_sql(source: Source, params: Params, measure: str) -> str:
     if measure == "flows":
         return source.count
     if measure == "amount":  # US dollars: the exact decimal sum on both paths
@@ -202,13 +205,15 @@ def slice_sql(source: Source, measure_cols: str = "*") -> str:
     return f"WITH slice AS ({base}\n) SELECT {measure_cols} FROM slice WHERE NOT counted_in_parent"  # noqa: S608  (fixed text)
 
 
-def _settled(con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec) -> bool:
+def _settled(con: duckdb.DuckDBPyConnection, params: Params, spec: PivotSpec) -> bool:
     """True when the filters alone show no total can mix (so the full probe is not needed)."""
-    illus, curr = con.execute(  # the cube holds every flow's dataset, flag and currency
-        "SELECT count(DISTINCT is_illustrative), count(DISTINCT currency) FROM flow_cube"
-        " WHERE len($d::VARCHAR[]) = 0 OR dataset = ANY($d::VARCHAR[])",
-        {"d": params["dataset"]},
-    ).fetchone()
+    illus, curr = one(
+        con.execute(  # the cube holds every flow's dataset, flag and currency
+            "SELECT count(DISTINCT is_illustrative), count(DISTINCT currency) FROM flow_cube"
+            " WHERE len($d::VARCHAR[]) = 0 OR dataset = ANY($d::VARCHAR[])",
+            {"d": params["dataset"]},
+        ).fetchone()
+    )
     one_side = bool(params["leg"]) and (
         set(params["leg"]) <= {"in", "direct"} or set(params["leg"]) <= {"out", "direct"}
     )
@@ -218,7 +223,7 @@ def _settled(con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec) -> b
 
 
 def forced_dimensions(
-    con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec, source: Source | None = None
+    con: duckdb.DuckDBPyConnection, params: Params, spec: PivotSpec, source: Source | None = None
 ) -> tuple[str, ...]:
     """Distinctions a total of this slice must keep apart (see the module docstring)."""
     if _settled(con, params, spec):
@@ -229,7 +234,7 @@ def forced_dimensions(
     )
     # the probe's columns are all in the cube: it reads the cube unless there is search text
     source = source or source_for(params, ())
-    illus, groups, legs, curr = con.execute(slice_sql(source, probe), params).fetchone()
+    illus, groups, legs, curr = one(con.execute(slice_sql(source, probe), params).fetchone())
     chosen = set(spec.rows + spec.columns)
     money = spec.measure in MONEY
     forced = []
@@ -245,7 +250,7 @@ def forced_dimensions(
 
 
 def pivot(
-    con: duckdb.DuckDBPyConnection, params: dict, spec: PivotSpec, source: Source | None = None
+    con: duckdb.DuckDBPyConnection, params: Params, spec: PivotSpec, source: Source | None = None
 ) -> Pivot:
     """Cells, subtotals and totals of ``spec`` over the filtered flows (``source``: the path,
     chosen by :func:`source_for` when not given; both give the same pivot)."""

@@ -46,7 +46,7 @@ def country_status(countries: pd.DataFrame) -> pd.DataFrame:
         parts.append(members.assign(status=status, source=source))
     out = pd.concat(parts, ignore_index=True)
     for col in ("from_year", "to_year"):
-        out[col] = pd.to_numeric(out.get(col), errors="coerce").astype("Int64")
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     return out[["iso3", "status", "from_year", "to_year", "source"]]
 
 

@@ -217,7 +217,7 @@ def _count_fields(file: TextFile) -> tuple[list[int], list[tuple[int, int, str]]
     return good, wrong
 
 
-def wrong_field_rejects(shape: Shape, name: str) -> list[dict]:
+def wrong_field_rejects(shape: Shape, name: str) -> list[dict[str, object]]:
     """One reject per record whose field count differs from the header's."""
     return [
         {

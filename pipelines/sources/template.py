@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -59,7 +59,7 @@ def _clean(name: object) -> str:
     return str(name or "").replace("\ufeff", "").strip().strip('"').strip().lower()
 
 
-def _recognised(cells: list[str]) -> int:
+def _recognised(cells: Sequence[str | None]) -> int:
     return sum(1 for c in cells if _clean(c) in TEMPLATE_COLUMNS)
 
 
@@ -99,7 +99,7 @@ def _find_header_csv(text: str, path: Path) -> tuple[int, str, list[str]]:
 
 def _read_csv(
     path: Path, con: duckdb.DuckDBPyConnection
-) -> tuple[list[str], list[str], list[dict]]:
+) -> tuple[list[str], list[str], list[dict[str, object]]]:
     if not text_encoding.has_byte_outside(path, 0, re.compile(rb"[^ \t\r\n\xef\xbb\xbf]")):
         raise UnusableFile(f"{path.name}: the file is empty")
     encoding = "utf-8" if text_encoding.is_utf8(path) else "cp1252"
@@ -195,7 +195,7 @@ def _cell_text(value: object) -> str | None:
 
 def _read_xlsx(
     path: Path, con: duckdb.DuckDBPyConnection
-) -> tuple[list[str], list[str], list[dict]]:
+) -> tuple[list[str], list[str], list[dict[str, object]]]:
     rows = [(i, [_cell_text(v) for v in r]) for i, r in xlsx_guard.read_rows(path)]
     top = [(_recognised(r), i, r) for i, r in rows if i <= HEADER_SCAN]
     if not top or max(t[0] for t in top) < 2:

@@ -137,10 +137,10 @@ def cp1252_source(path: Path) -> Iterator[str]:
 
 def encoding_rejects(
     table: pa.Table, columns: dict[int, str], cp1252: bool, file: str
-) -> list[dict]:
+) -> list[dict[str, object]]:
     """One reject per row with a garbled cell in one of ``columns`` (position -> name; the
     first such column), reason ``encoding``."""
-    found: dict[int, dict] = {}
+    found: dict[int, dict[str, object]] = {}
     rows = table.column("_row")
     for index, name in columns.items():
         column = table.column(f"c{index}")

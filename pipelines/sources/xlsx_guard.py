@@ -20,6 +20,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pipelines.sources.candidates import UnusableFile
 
@@ -80,7 +81,7 @@ def first_sheet(path: Path) -> str | None:
         reader.read_workbook()
         for _sheet, rel in reader.parser.find_sheets():
             if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
-                return rel.target
+                return str(rel.target)
     finally:
         reader.archive.close()
     return None
@@ -135,9 +136,12 @@ def _check_dimension(name: str, head: bytes) -> None:
         raise _refuse(name, f"the sheet declares {last_row:,} rows (the limit is {MAX_ROWS:,})")
 
 
-def rows(book: object, name: str) -> Iterator[tuple[int, list[object]]]:
+def rows(book: Any, name: str) -> Iterator[tuple[int, list[object]]]:
     """(row number in the sheet, values) for every row of the first sheet that holds a value,
-    streamed with openpyxl's own parser (formulas as their text), within the caps."""
+    streamed with openpyxl's own parser (formulas as their text), within the caps.
+
+    ``book`` is openpyxl's read-only ``Workbook``, typed ``Any``: the private parts used here
+    (``_get_source``, ``_date_formats``...) are not in its stubs."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
     sheet = book.worksheets[0]

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.store import sql, warehouse
+from pipelines.store.rows import one
 
 
 class BatchError(ValueError):
@@ -33,7 +34,7 @@ def delete_in(con: duckdb.DuckDBPyConnection, batch_id: str) -> int:
     flows = con.execute("SELECT count(*) FROM flow WHERE batch_id = $b", {"b": batch_id}).fetchone()
 
     sql.script(con, "loader/delete_batch", batch=batch_id)
-    return int(flows[0])
+    return int(one(flows)[0])
 
 
 def previous_batches(con: duckdb.DuckDBPyConnection, dataset: str, file_name: str) -> list[str]:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from pipelines.reference import names
 from pipelines.store import warehouse
+from pipelines.store.rows import one
 
 # (table, column) pairs that may name an actor; fixed here, never taken from input
 ACTOR_REFERENCES = (
@@ -47,7 +48,7 @@ def review_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return warehouse.query(con, "review_actors")
 
 
-def _actor(con: duckdb.DuckDBPyConnection, actor_id: str) -> tuple | None:
+def _actor(con: duckdb.DuckDBPyConnection, actor_id: str) -> tuple[str, str, bool] | None:
     return con.execute(
         "SELECT actor_id, name, needs_review FROM actor WHERE actor_id = $id", {"id": actor_id}
     ).fetchone()
@@ -72,7 +73,7 @@ def _repoint(con: duckdb.DuckDBPyConnection, review_id: str, target_id: str) -> 
     for table, column in ACTOR_REFERENCES:
         # table and column come from ACTOR_REFERENCES above, never from input
         statement = f"UPDATE {table} SET {column} = $new WHERE {column} = $old"  # noqa: S608 - fixed table/column pairs
-        moved += con.execute(statement, {"new": target_id, "old": review_id}).fetchone()[0]
+        moved += one(con.execute(statement, {"new": target_id, "old": review_id}).fetchone())[0]
     return moved
 
 

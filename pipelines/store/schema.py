@@ -9,15 +9,18 @@ from __future__ import annotations
 import duckdb
 
 from pipelines.store import sql
+from pipelines.store.rows import one
 
 MIGRATION = "[0-9][0-9][0-9]_*"  # numbered migration files
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply numbered migrations from sql/migrations not yet recorded; return the version."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
+    exists = one(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()
+    )[0]
     done = set()
     if exists:
         done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
@@ -34,7 +37,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0])
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    return int(one(row)[0])
 
 
 def latest_schema_version() -> int:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -41,14 +41,16 @@ from pipelines.store.schema import set_meta as set_meta
 CUBE_CALL_RE = re.compile(r"\bflows_cube\(")
 CONSTANT_CALL = "flows_cube_constant($base_year::INTEGER, $deflator::VARCHAR, "  # fixed text
 READER_CONFIG = {"enable_external_access": False, "lock_configuration": True}
+ConnectConfig = dict[str, str | bool | int | float | list[str]]  # duckdb.connect(config=...)
+T = TypeVar("T")
 
 
-def reader_config() -> dict[str, object]:
+def reader_config() -> ConnectConfig:
     """The one reader configuration: no external access, a locked configuration, and DuckDB's
     ``memory_limit`` and ``threads`` from ``settings`` (FUNDFLOWS_READER_MEMORY_MB, default
     1024; FUNDFLOWS_READER_THREADS, default the CPUs up to 4), so that no chart or Explore
     request can take the machine's memory or every core."""
-    limits = {"memory_limit": f"{settings.reader_memory_mb()}MiB",
+    limits: ConnectConfig = {"memory_limit": f"{settings.reader_memory_mb()}MiB",
               "threads": settings.reader_threads()}  # fmt: skip
     return limits | READER_CONFIG
 
@@ -204,7 +206,7 @@ def _next_path(live: Path) -> tuple[Path, int]:
     return folder / f"{live.stem}-{used + 1:06d}.duckdb", used + 1
 
 
-def _log_call(func: Callable[..., Any], *args: object) -> Any:
+def _log_call(func: Callable[..., T], *args: object) -> T:
     """``func(*args)`` with a publication-log problem as a WarehouseError (one clear line)."""
     try:
         return func(*args)

@@ -132,5 +132,6 @@ def check(t: Transaction, a: Activity) -> tuple[Checked | None, Problem | None]:
         return None, Problem(first.column, first.value, first.code, reason)
     stage, leg = STAGE_LEG[t.type_code]
     assert amount is not None
-    text = t.amount if PLAIN_RE.fullmatch(t.amount or "") else format(amount, "f")
+    written = t.amount or ""
+    text = written if PLAIN_RE.fullmatch(written) else format(amount, "f")
     return Checked(stage, leg, amount, text, currency, date_text), None

@@ -26,12 +26,12 @@ SCHEMA = pa.schema(
 )
 
 
-def _text(values: tuple) -> pa.Array:
+def _text(values: tuple[object, ...]) -> pa.Array:
     array = pa.array(values, type=TEXT)
     return pc.if_else(pc.equal(array, ""), NO_TEXT, array)
 
 
-def chunk_table(rows: list[tuple]) -> pa.Table:
+def chunk_table(rows: list[tuple[object, ...]]) -> pa.Table:
     """One Arrow table with the candidate columns from row tuples."""
     if not rows:
         return SCHEMA.empty_table()

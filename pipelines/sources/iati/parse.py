@@ -13,7 +13,7 @@ fund), ``iati_split`` (percentages), ``iati_check`` (stage/leg, amount, currency
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,21 +51,23 @@ class _Collector:
     def __init__(self, source: str, key_prefix: str) -> None:
         self.source = source
         self.key_prefix = key_prefix
-        self.rows: list[tuple] = []
+        self.rows: list[tuple[object, ...]] = []
         self.pieces: list[pa.Table] = []
         self.pending = 0  # candidate rows in pieces and rows
-        self.rejects: list[tuple] = []
+        self.rejects: list[tuple[object, ...]] = []
         self.ids: list[str] = []
         self.row_number = 0
         self.seen: set[str] = set()
         self.activities = 0
 
-    def _reject(self, locator: str, a: Activity, pos: int, col: str, val: str, code: str, why: str):
+    def _reject(
+        self, locator: str, a: Activity, pos: int, col: str, val: str, code: str, why: str
+    ) -> None:
         who = a.iati_id or "(no iati-identifier)"
         reason = f"activity {who}, transaction {pos}: {why}"
         self.rejects.append((self.row_number, locator, col, val, code, reason))
 
-    def _problem(self, a: Activity) -> tuple | None:
+    def _problem(self, a: Activity) -> tuple[str, str, str, str] | None:
         if not a.iati_id:
             return ("iati-identifier", "", "missing_activity_id", "the activity has no identifier")
         if a.iati_id in self.seen:
@@ -92,6 +94,7 @@ class _Collector:
             if bad is not None:
                 self._reject(locator, a, pos, bad.column, bad.value, bad.code, bad.reason)
                 continue
+            assert checked is not None  # check() gives a Checked whenever it finds no Problem
             emit(add, self.row_number, locator, prefix + locator, source, t, a, checked)
         self.pending += len(self.rows) - before
         if len(self.rows) >= PIECE_ROWS:
@@ -111,7 +114,9 @@ class _Collector:
         return chunk
 
 
-def conflicts_for(file_name: str, activity_ids: list[str], batch: str = ""):
+def conflicts_for(
+    file_name: str, activity_ids: list[str], batch: str = ""
+) -> Callable[[duckdb.DuckDBPyConnection, str], list[str]]:
     """The ``ParsedFile.conflicts`` check: which of the file's activities the dataset holds.
 
     ``activity_ids`` are every iati-identifier of the file, also of activities whose
@@ -176,14 +181,14 @@ class IatiStream:
         """Read the whole file now (small files: an unusable one is refused before any write)."""
         self.preloaded = list(self._read())
 
-    def chunks(self) -> Iterator[IatiChunk]:
+    def chunks(self) -> Generator[IatiChunk, None, None]:
         if self.preloaded is not None:
             chunks, self.preloaded = self.preloaded, []
             yield from chunks
             return
         yield from self._read()
 
-    def _read(self) -> Iterator[IatiChunk]:
+    def _read(self) -> Generator[IatiChunk, None, None]:
         out = self.out
         for index, element in enumerate(activities(self.path, self.progress), start=1):
             out.activity(read_activity(element), index)

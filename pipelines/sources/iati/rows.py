@@ -103,11 +103,13 @@ def _geo(place: Place | None) -> tuple[str, str, str, list[str]]:
 def _places(t: Transaction, a: Activity) -> list[Place | None]:
     if t.place is not None and t.place.code:
         return [t.place]
-    places = [p for p in a.places if p.code]
+    places: list[Place | None] = [p for p in a.places if p.code]
     return places or [None]
 
 
-def _parts(t: Transaction, a: Activity, c: Checked, flags: list[str]) -> list[tuple]:
+def _parts(
+    t: Transaction, a: Activity, c: Checked, flags: list[str]
+) -> list[tuple[Place | None, str, float]]:
     """[(place, amount text, share)] for the transaction; split flags added to ``flags``."""
     places = _places(t, a)
     if len(places) == 1 and (places[0] is None or places[0].percentage in ("", "100")):
@@ -121,7 +123,7 @@ def _parts(t: Transaction, a: Activity, c: Checked, flags: list[str]) -> list[tu
 
 
 def emit(
-    add: Callable[[tuple], None],
+    add: Callable[[tuple[object, ...]], None],
     row_number: int,
     locator: str,
     key: str,

@@ -42,8 +42,9 @@ def split(amount: Decimal, places: list[Place]) -> tuple[list[tuple[Place, Decim
     weights, rebased = _weights(places)
     kept = [(p, w) for p, w in zip(places, weights, strict=True) if w > 0]
     total = sum(w for _, w in kept)
-    exponent = min(amount.as_tuple().exponent, -2)
-    quantum = Decimal(1).scaleb(exponent)
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite amount: check() admits only plain decimals
+    quantum = Decimal(1).scaleb(min(exponent, -2))
     out: list[tuple[Place, Decimal, float]] = []
     running = Decimal(0)
     for index, (place, weight) in enumerate(kept):
