@@ -105,7 +105,11 @@ def city_links(df: pd.DataFrame, currency: str) -> go.Figure:
 def region_modality(df: pd.DataFrame, names: Mapping[str, str], currency: str) -> go.Figure:
     """Money received by sub-region (grouped under its region), stacked by modality: modalities
     partition one stage group on one side, so stacking adds like with like."""
-    df = df.assign(where=df["region"] + " · " + df["subregion"])
+    where = [
+        _name(names, r) if s in (r, "unspecified") else f"{_name(names, r)} · {_name(names, s)}"
+        for r, s in zip(df["region"], df["subregion"], strict=True)
+    ]
+    df = df.assign(where=where)
     order = df.groupby("where")["amount"].sum().sort_values().index.tolist()
     fig = _figure()
     for modality, part in df.groupby("modality", sort=True):
