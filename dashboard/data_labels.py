@@ -118,4 +118,12 @@ def localise(frame: pd.DataFrame, fund_labels: Mapping[str, str] | None = None,
         if word is None or (column == "iso3" and "country" in out.columns):
             continue  # the country name beside an iso3 column is the one translated
         out[column] = [word(v) for v in out[column]]
+    for column in out.columns:  # a missing text reads "–", never "None"
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = [_text(v) for v in out[column]]
     return out
+
+
+def _text(value: object) -> object:
+    missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return "–" if missing else value
