@@ -136,3 +136,11 @@ def test_a_table_reads_in_words_and_keeps_numbers_and_ids():
         "note": ["–", "x"],
     }
     assert frame["stage"].tolist()[0] == "paid"  # the page's own frame keeps its codes
+
+
+def test_the_status_share_labels_use_the_locales_percent():
+    from dashboard.charts import geo
+
+    i18n.set_language("fr")
+    fig = geo.status_shares({"total": 1000, "ldc": 757, "lldc": 0, "sids": 1000})
+    assert list(fig.data[0].text) == ["75,7%", "0,0%", "100,0%"]  # was "76%" in any language

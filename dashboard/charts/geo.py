@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.flows import GREY, LAYOUT, MODALITY_COLOURS, OKABE_ITO, _figure, _name
-from dashboard.i18n import t
+from dashboard.i18n import percent, t
 
 GEO = {
     "showframe": False,
@@ -139,7 +139,7 @@ def status_shares(row: Mapping[str, float]) -> go.Figure:
             x=[t(f"status.{s}") for s in statuses],
             y=shares,
             marker_color=[OKABE_ITO[i] for i in range(3)],
-            text=[f"{v:.0%}" for v in shares],
+            text=[percent(v) for v in shares],
             textposition="outside",
             hovertemplate="%{y:.1%}",
         )
