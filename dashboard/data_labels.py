@@ -44,6 +44,11 @@ def country_from_english(name: object) -> str:
     return i18n.Translator(i18n.language()).country(_alpha3(code), str(name))
 
 
+def _is_iso3(value: object) -> bool:
+    text = str(value)
+    return len(text) == 3 and text.isupper() and pycountry.countries.get(alpha_3=text) is not None
+
+
 def _alpha3(alpha2: str) -> str:
     found = pycountry.countries.get(alpha_2=alpha2)
     return found.alpha_3 if found is not None else alpha2
@@ -86,6 +91,8 @@ def dimension(dim: str, fund_labels: Mapping[str, str]) -> Callable[[object], st
         return lambda v: i18n.label(VOCABULARY[dim], v)
     if dim in REGIONS:
         return i18n.region_name
+    if dim == "recipient_country":  # the filter's ISO codes (pivot cells hold names)
+        return lambda v: i18n.country_name(v) if _is_iso3(v) else country_from_english(v)
     if dim in ISO3:
         return i18n.country_name
     if dim in COUNTRY_NAMES:

@@ -144,3 +144,18 @@ def test_the_status_share_labels_use_the_locales_percent():
     i18n.set_language("fr")
     fig = geo.status_shares({"total": 1000, "ldc": 757, "lldc": 0, "sids": 1000})
     assert list(fig.data[0].text) == ["75,7%", "0,0%", "100,0%"]  # was "76%" in any language
+
+
+def test_the_filter_panel_names_funds_countries_and_regions_in_the_language():
+    from dashboard import filters
+
+    i18n.set_language("zh")
+    labels = {"fund": {"pgtf": "PGTF", "zz": "ZZ fund"}, "recipient_country": {"SEN": "Senegal"},
+              "region": {"2": "Africa", "298": "Africa, regional"}}  # fmt: skip
+    fund = filters._label_of(labels, "fund")
+    assert fund("pgtf") == "佩雷斯-格雷罗信托基金"
+    assert fund("direct") == "直接（不经基金）"
+    assert fund("zz") == "ZZ fund"  # a fund without a translation keeps its English name
+    assert filters._label_of(labels, "recipient_country")("SEN") == "塞内加尔"
+    region = filters._label_of(labels, "region")
+    assert [region("2"), region("298")] == ["非洲", "Africa, regional"]  # DAC's own as named
