@@ -159,3 +159,22 @@ def test_the_filter_panel_names_funds_countries_and_regions_in_the_language():
     assert filters._label_of(labels, "recipient_country")("SEN") == "塞内加尔"
     region = filters._label_of(labels, "region")
     assert [region("2"), region("298")] == ["非洲", "Africa, regional"]  # DAC's own as named
+
+
+def test_the_deck_sankey_names_funds_and_regions_in_the_decks_language(tmp_path):
+    from dashboard_fixtures import make_fixture_warehouse
+
+    from dashboard.filter_state import Filters
+    from dashboard.present import story_views
+    from pipelines.store import warehouse
+
+    live = make_fixture_warehouse(tmp_path / "warehouse.duckdb")
+    i18n.set_language("ru")  # as dashboard/present/story.py does before building a view
+    con = warehouse.connect_reader(live)
+    try:
+        view = story_views._sankey(con, Filters(dataset="demo"), translator("ru"))
+    finally:
+        con.close()
+    labels = list(view.figure.data[0].node.label)
+    assert "Африка" in labels  # not "Africa"
+    assert "Фонд Переса Герреро" in labels  # not "PGTF"
