@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import i18n, safe_text
+from dashboard import data_labels, i18n, safe_text
 from dashboard.i18n import t
 from pipelines.query import export
 
@@ -115,6 +115,7 @@ def card(
         if fig is None or frame.empty:
             st.info(t("card.empty"), icon=":material/filter_alt_off:")
             return
+        fig.update_layout(separators=i18n.current().separators())  # hover numbers by locale
         st.plotly_chart(
             safe_text.figure(fig), config=plot_config(name, is_map), key=f"chart_{name}"
         )
@@ -133,7 +134,7 @@ def table_card(title: str, frame: pd.DataFrame, name: str, caption: str = "") ->
         if frame.empty:
             st.info(t("card.empty_table"), icon=":material/check_circle:")
             return
-        shown = frame.rename(columns=lambda c: i18n.label("col", c))
+        shown = data_labels.localise(frame).rename(columns=lambda c: i18n.label("col", c))
         st.dataframe(shown, hide_index=True, width="stretch")
         if caption:
             st.caption(caption)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import data, i18n, prices
+from dashboard import data, data_labels, i18n, m49, prices
 from dashboard.filter_state import (
     CURRENCIES,
     DEFAULT_DEFLATOR,
@@ -100,6 +100,11 @@ def _label_of(labels: Labels, name: str) -> Callable[[str], str]:
     }
     if name in vocab:
         return lambda code: i18n.label(vocab[name], code)
+    if name == "region":  # M49 areas in the reader's language, others as the table names them
+        return lambda code: i18n.region_name(code) if m49.code_of(code) else names.get(code, code)
+    if name in ("fund", "recipient_country"):  # in the reader's language
+        word = data_labels.dimension(name, names)
+        return lambda code: word(code) if word else names.get(code, code)
     return lambda code: names.get(code, code)
 
 

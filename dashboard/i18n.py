@@ -1,20 +1,17 @@
 """The one translation layer: catalogues, ``t``, and the one place numbers and money are formatted.
 
-Catalogues live in ``dashboard/locales/<lang>.toml`` (dotted keys by TOML tables), plus any
-``dashboard/locales/<lang>/<area>.toml`` a feature adds for its own keys (merged; the main file
-wins on a clash). A key missing from a catalogue falls back to English; a key missing from
-English is returned as ``⟦key⟧`` so that a forgotten string is visible on screen and in
-tests, never an exception.
+Catalogues: ``dashboard/locales/<lang>.toml`` plus ``dashboard/locales/<lang>/<area>.toml``
+(merged; the main file wins). A key missing from a catalogue falls back to English, one missing
+from English reads ``⟦key⟧`` (visible on screen and in tests, never an exception). Data labels
+(regions, countries, funds, vocabularies) and numbers (babel, CLDR) are formatted here too.
 
 Two doors, one implementation: the pages use the module functions (``t``, ``money``, ...) in
-the language the filters set for the session's thread; the deck, chart images and the
-``deck``/``chart`` commands hold a ``Translator`` for an explicit language. A figure therefore
-reads the same on a card, a chart and a slide.
+the session thread's language; the deck, chart images and the ``deck``/``chart`` commands hold
+a ``Translator``. A figure therefore reads the same on a card, a chart and a slide.
 """
 
 from __future__ import annotations
 
-import gettext
 import math
 import threading
 import tomllib
@@ -24,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 import pycountry
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import (
     format_compact_currency,
@@ -31,7 +29,12 @@ from babel.numbers import (
     format_currency,
     format_decimal,
     format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_plus_sign_symbol,
 )
+
+from dashboard import m49
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")  # the six official UN languages
@@ -42,11 +45,9 @@ _local = threading.local()  # each Streamlit session runs its script in its own 
 
 def available_languages() -> tuple[str, ...]:
     """Languages with a catalogue file, English first."""
-    found = sorted(
-        {p.stem for p in LOCALES_DIR.glob("*.toml")}
-        | {p.name for p in LOCALES_DIR.iterdir() if p.is_dir() and any(p.glob("*.toml"))}
-    )
-    return tuple(sorted(found, key=lambda code: code != DEFAULT_LANG))
+    found = {p.stem for p in LOCALES_DIR.glob("*.toml")}
+    found |= {p.name for p in LOCALES_DIR.iterdir() if p.is_dir() and any(p.glob("*.toml"))}
+    return tuple(sorted(sorted(found), key=lambda code: code != DEFAULT_LANG))
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
@@ -91,12 +92,15 @@ def _as_date(value: object) -> object:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
+def _blank(code: object) -> bool:
+    """No value: None, NaN, an empty string, or the queries' "unspecified"."""
+    return _missing_date(code) or str(code).strip() in ("", "unspecified", "None", "<NA>")
+
+
 @cache
-def _iso3166(lang: str) -> gettext.NullTranslations:
-    code = {"zh": "zh_CN", "en": None}.get(lang, lang)
-    if code is None:
-        return gettext.NullTranslations()
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True)
+def _territories(lang: str) -> dict[str, str]:
+    """CLDR territory names (countries by ISO 3166 alpha-2, regions by M49 code), via babel."""
+    return dict(Locale.parse(lang).territories)
 
 
 @dataclass(frozen=True)
@@ -112,10 +116,41 @@ class Translator:
         return text.format(**kwargs) if kwargs else text
 
     def label(self, kind: str, code: object) -> str:
-        """Display name of a vocabulary value (stage, modality, actor kind, ...), code as
-        fallback."""
-        key = f"{kind}.{code}"
-        return self.t(key) if key in catalogue(DEFAULT_LANG) else str(code)
+        """A vocabulary value (stage, leg, modality, kind, flag, ...); no value reads "not
+        reported", an unknown one as words (``a_b`` → ``a b``), never ``None`` or a code."""
+        if _blank(code):
+            return self.t("common.not_reported")
+        for key in (f"{kind}.{code}", f"common.{code}"):
+            if key in catalogue(DEFAULT_LANG):
+                return self.t(key)
+        return str(code).replace("_", " ")
+
+    def region(self, value: object) -> str:
+        """An M49 region (code or English M49 name): the catalogue's ``m49.<code>`` where
+        CLDR's name is not M49's, else CLDR's, else English; other vocabularies as given."""
+        if _blank(value):
+            return self.t("common.unspecified")
+        if str(value) in ("via_fund", "other"):
+            return self.label("common", value)
+        code = m49.code_of(value)
+        if code is None:
+            return str(value)
+        if self.lang == DEFAULT_LANG:
+            return m49.ENGLISH[code]
+        if f"m49.{code}" in catalogue(self.lang):
+            return catalogue(self.lang)[f"m49.{code}"]
+        return _territories(self.lang).get(code) or m49.ENGLISH[code]
+
+    def fund(self, fund_id: object, short: bool = True, english: str | None = None) -> str:
+        """A fund's short name (charts, filters) or full official name, in this language."""
+        if _blank(fund_id):
+            return self.t("common.unspecified")
+        key = f"fund.{fund_id}.{'short' if short else 'name'}"
+        if key in catalogue(DEFAULT_LANG):
+            return self.t(key)
+        if f"channel.{fund_id}" in catalogue(DEFAULT_LANG):
+            return self.t(f"channel.{fund_id}")
+        return english or str(fund_id)
 
     def money(self, value: object, currency: str = "USD", compact: bool = True) -> str:
         """Money: ``$15.5M`` (compact, from a thousand up) or ``$15,500,000`` (full)."""
@@ -140,19 +175,43 @@ class Translator:
         return format_decimal(value, locale=self.lang, format="#,##0")  # type: ignore[arg-type]
 
     def percent(self, value: object, signed: bool = False) -> str:
-        """A share (0.123 → 12.3%); ``signed`` puts + before a positive change."""
+        """A share (0.123 → 12.3%); ``signed`` puts the locale's + before a positive change."""
         if _missing(value):
             return "–"
         share = float(value)  # type: ignore[arg-type]
         text = format_percent(share, locale=self.lang, format="#,##0.0%")
-        return f"+{text}" if signed and share > 0 else text
+        return get_plus_sign_symbol(self.lang) + text if signed and share > 0 else text
 
-    def country(self, iso3: str, english: str | None = None) -> str:
-        """A country's name in this language, from pycountry's ISO 3166 translations."""
+    def decimal(self, value: object, digits: int = 1, signed: bool = False) -> str:
+        """A number with ``digits`` decimals in the locale's signs (``+14,7`` in French)."""
+        if _missing(value):
+            return "–"
+        amount = float(value)  # type: ignore[arg-type]
+        text = format_decimal(amount, locale=self.lang, format="#,##0." + "0" * digits)
+        return get_plus_sign_symbol(self.lang) + text if signed and amount > 0 else text
+
+    def points(self, change: object) -> str:
+        """A change of a share in percentage points: 0.147 → ``+14,7 pts`` (fr)."""
+        shown = "–" if _missing(change) else self.decimal(float(change) * 100, signed=True)  # type: ignore[arg-type]
+        return self.t("kpi.points", n=shown)
+
+    def separators(self) -> str:
+        """Plotly's ``layout.separators``: the locale's decimal sign, then its grouping sign."""
+        return get_decimal_symbol(self.lang) + get_group_symbol(self.lang)
+
+    def country(self, iso3: object, english: str | None = None) -> str:
+        """A country (ISO alpha-3) named by CLDR (babel); else English; else the code."""
+        if _blank(iso3):
+            return self.t("common.not_reported")
         found = pycountry.countries.get(alpha_3=str(iso3))
-        if found is None:
-            return english or str(iso3)
-        return _iso3166(self.lang).gettext(found.name)
+        name = _territories(self.lang).get(found.alpha_2) if found is not None else None
+        return name or english or (found.name if found is not None else str(iso3))
+
+    def actor(self, name: object, kind: object = None, iso3: object = None) -> str:
+        """An actor's display name: a government is its country's name in this language."""
+        if kind == "government" and not _blank(iso3):
+            return self.country(iso3, str(name) if not _blank(name) else None)
+        return self.t("common.not_reported") if _blank(name) else str(name)
 
     def date(self, day: date) -> str:
         return format_date(day, format="long", locale=self.lang)
@@ -212,6 +271,26 @@ def percent(value: object, signed: bool = False) -> str:
 
 def label(kind: str, code: object) -> str:
     return current().label(kind, code)
+
+
+def region_name(value: object) -> str:
+    return current().region(value)
+
+
+def country_name(iso3: object, english: str | None = None) -> str:
+    return current().country(iso3, english)
+
+
+def fund_name(fund_id: object, short: bool = True, english: str | None = None) -> str:
+    return current().fund(fund_id, short, english)
+
+
+def actor_name(name: object, kind: object = None, iso3: object = None) -> str:
+    return current().actor(name, kind, iso3)
+
+
+def points(change: object) -> str:
+    return current().points(change)
 
 
 def day(value: object, year: object = None) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import data, filters, prices
+from dashboard import data, data_labels, filters, prices
 from dashboard.components import Footer
 from dashboard.filter_state import KINDS, MODALITIES, Choices, Filters, sql_params
 from dashboard.i18n import label, t
@@ -56,10 +56,12 @@ class View:
         )
 
     def names(self) -> dict[str, str]:
-        """Display names of every code a chart may show (funds, channels, kinds, modalities)."""
-        names = {k: label("kind", k) for k in KINDS}
+        """Display names, in the reader's language, of every code a chart may show (funds,
+        channels, kinds, modalities, M49 regions by their English names)."""
+        names = data_labels.regions()
+        names |= {k: label("kind", k) for k in KINDS}
         names |= {m: label("modality", m) for m in MODALITIES}
-        names |= self.labels.get("fund", {})
+        names |= data_labels.funds_by_short_name(self.labels.get("fund", {}))
         names |= {"unspecified": t("common.unspecified"), "other": t("common.other")}
         return names
 

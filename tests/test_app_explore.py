@@ -52,7 +52,7 @@ def _expected(live, **chosen):
 def test_the_default_pivot_shows_given_money_by_fund_and_year(app, live):
     table = app.dataframe[0].value
     want = _expected(live, stage_group=["transferred"], leg=["in", "direct"])
-    assert table["fund"].tolist()[-1] == "Total"
+    assert table["Fund"].tolist()[-1] == "Total"  # headers and values in words (issue 18)
     assert table["Total"].iloc[-1] == pytest.approx(want.total())
     assert table["2001"].iloc[-1] == pytest.approx(want.total(year="2001"))
 
@@ -83,15 +83,15 @@ def test_changing_the_pivot_changes_the_numbers(app):
     app.selectbox(key="ex_cols").set_value("").run()
     assert not app.exception
     table = app.dataframe[0].value
-    assert list(table.columns[:2]) == ["contributor_kind", "value"]
-    assert table["value"].iloc[-1] == table["value"].iloc[:-1].sum()
+    assert list(table.columns[:2]) == ["Contributor kind", "Number of flows"]
+    assert table["Number of flows"].iloc[-1] == table["Number of flows"].iloc[:-1].sum()
 
 
 def test_original_amounts_are_split_by_currency(app):
     app.selectbox(key="ex_measure").set_value("amount_original").run()
     assert not app.exception
     assert "Currency" in "\n".join(c.value for c in app.caption)
-    assert set(app.dataframe[0].value["currency"]) == {"USD", "EUR", "CHF"}
+    assert set(app.dataframe[0].value["Currency"]) == {"USD", "EUR", "CHF"}
 
 
 def test_searching_an_alias_in_russian_keeps_thailand_only(app):
@@ -125,7 +125,7 @@ def test_applying_a_saved_view_restores_its_pivot(env, app):
     app.run()
     app.selectbox(key="ex_apply").set_value("Flows by kind").run()
     assert not app.exception
-    assert list(app.dataframe[0].value.columns[:2]) == ["contributor_kind", "value"]
+    assert list(app.dataframe[0].value.columns[:2]) == ["Contributor kind", "Number of flows"]
 
 
 def test_the_sql_console_page_runs_a_query_and_refuses_a_write(env):
@@ -195,5 +195,5 @@ def test_a_saved_views_permalink_restores_its_pivot_in_a_new_session(env):
     at.run()
     assert not at.exception
     assert at.selectbox(key="ex_apply").value == "Flows by kind"
-    assert list(at.dataframe[0].value.columns[:2]) == ["contributor_kind", "value"]
+    assert list(at.dataframe[0].value.columns[:2]) == ["Contributor kind", "Number of flows"]
     assert at.query_params["ex_apply"] in ("Flows by kind", ["Flows by kind"])

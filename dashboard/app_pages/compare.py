@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import components, page_kit, safe_text
-from dashboard.i18n import label, money, number, percent, t
+from dashboard.i18n import actor_name, current, label, money, number, percent, region_name, t
 from dashboard.workbench import compare as cv
 from pipelines import settings
 from pipelines.appstate import store as state
@@ -18,6 +18,9 @@ contributors, mixes = v.query("compare_contributors"), v.query("compare_mix")
 saved = {g.name: g for g in state.list_groups(settings.state_path())}
 options = [f"group:{g}" for g in cv.BUILTIN_GROUPS] + [f"saved:{n}" for n in saved]
 options += [f"actor:{a}" for a in contributors["contributor_id"]]
+# a government reads as its country's name in the reader's language
+contributors["contributor"] = [actor_name(r.contributor, r.kind, r.country_iso3)
+                               for r in contributors.itertuples()]  # fmt: skip
 names = dict(zip(contributors["contributor_id"], contributors["contributor"], strict=True))
 
 
@@ -47,8 +50,8 @@ entities = [_entity(k) for k in chosen]
 cur = v.unit
 category_names = v.names() | {"via_fund": t("compare.via_fund"),
                               "unspecified": t("compare.unspecified"),
-                              "other": t("compare.other_status"), "ldc": "LDC", "lldc": "LLDC",
-                              "sids": "SIDS"}  # fmt: skip
+                              "other": t("compare.other_status")}  # fmt: skip
+category_names |= {s: label("status", s) for s in ("ldc", "lldc", "sids")}
 
 for entity in entities:
     facts = cv.headline(entity, contributors, mixes)
@@ -58,7 +61,7 @@ for entity in entities:
     words = {"entity": md(entity.label), "share": percent(facts["share"]),
              "category": md(category_names.get(facts["category"], facts["category"]))}  # fmt: skip
     if facts["ratio"]:
-        st.markdown(t("compare.sentence", ratio=f"{facts['ratio']:.1f}", **words))
+        st.markdown(t("compare.sentence", ratio=current().decimal(facts["ratio"]), **words))
     elif facts["peer_median"] == 0:
         st.markdown(t("compare.sentence_zero_median", **words))
     else:
@@ -95,7 +98,7 @@ components.card(t("compare.trend_title", currency=cur), trend_fig, trend, "compa
 for entity in entities:
     me = contributors[contributors["contributor_id"].isin(entity.members[:1])]
     kind = label("kind", me["kind"].iloc[0]) if len(me) else "–"
-    region = md((me["region"].iloc[0] or "–") if len(me) else "–")
+    region = md(region_name(me["region"].iloc[0]) if len(me) else "–")
     bench = cv.peer_shares(entity, contributors, mixes, facet)
     if bench.empty:
         st.caption(t("compare.peers_none", entity=md(entity.label), kind=kind, region=region))

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import components, data, filters, page_kit, safe_text
+from dashboard import components, data, data_labels, filters, page_kit, safe_text
 from dashboard.filter_state import to_query
 from dashboard.i18n import money, number, t
 from dashboard.workbench import pivot as pv
@@ -41,7 +41,9 @@ st.subheader(t("explore.pivot_title", measure=pv.measure_label(measure, v.curren
 if pivot.forced:
     st.caption(t("explore.forced", dims=", ".join(pv.dim_label(d) for d in pivot.forced)))
 table = pivot.table()
-picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-cell",
+fund_labels = v.labels.get("fund", {})
+shown, heads = pv.localised(pivot, table, fund_labels, v.currency)  # codes stay in `table`
+picked = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-cell",
                       key=f"ex_table_{hash((choice, v.filters))}")  # fmt: skip
 missing = int(pivot.cells()["flows_without_rate"].sum())
 if missing and measure == "amount":
@@ -51,9 +53,11 @@ pv.downloads(table, t("explore.slice_name"), "ex_dl_slice")
 st.subheader(t("explore.drill_title"))
 st.caption(t("explore.drill_help"))
 selectors = st.columns(len(pivot.keys))
-key = {d: col.selectbox(pv.dim_label(d), pv.drill_options(pivot, d), key=f"drill_{d}")
+key = {d: col.selectbox(pv.dim_label(d), pv.drill_options(pivot, d), key=f"drill_{d}",
+                        format_func=pv.value_label(d, fund_labels))
        for col, d in zip(selectors, pivot.keys, strict=True)}  # fmt: skip
-cell = pv.valid_cell(table, picked.selection.cells if picked else [])
+cells = [(r, heads.get(c, c)) for r, c in (picked.selection.cells if picked else [])]
+cell = pv.valid_cell(table, cells)
 if cell:
     key = pv.cell_key(pivot, table, cell)
 flows_behind, value = pv.drill_summary(pivot, bound, key)  # no scan of the flows
@@ -65,7 +69,8 @@ if st.toggle(t("explore.show_rows", n=number(pv.DRILL_SHOWN)), key="ex_show_rows
     if flows_behind > len(rows_behind):
         st.caption(t("explore.rows_first", n=number(len(rows_behind)),
                       total=number(flows_behind)))  # fmt: skip
-    st.dataframe(rows_behind, hide_index=True, key="ex_drill_rows",
+    st.dataframe(data_labels.localise(rows_behind, fund_labels), hide_index=True,
+                 key="ex_drill_rows",
                  column_config={"source_url": st.column_config.LinkColumn()})  # fmt: skip
 pv.downloads(pv.all_rows(bound, key), t("explore.rows_name"), "ex_dl_rows")
 

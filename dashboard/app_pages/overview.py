@@ -6,7 +6,7 @@ from dashboard import components, data, filters, page_kit
 from dashboard.charts import flows as charts
 from dashboard.charts import kpis
 from dashboard.filter_state import STAGE_GROUPS
-from dashboard.i18n import money, number, percent, t
+from dashboard.i18n import money, number, percent, points, t
 
 v = page_kit.view()
 st.title(t("page.overview"))
@@ -25,11 +25,7 @@ for column, name in zip(columns, kpis.METRICS, strict=True):
         value = number(item.value)
     delta = None
     if item.change is not None:
-        change = (
-            t("kpi.points", n=f"{item.change * 100:+.1f}")
-            if name in kpis.SHARES
-            else percent(item.change, signed=True)
-        )
+        change = points(item.change) if name in kpis.SHARES else percent(item.change, True)
         delta = t("kpi.change", change=change, year=item.year)
     title = t(f"kpi.{name}")
     if name in kpis.MONEY and v.filters.prices == "constant":

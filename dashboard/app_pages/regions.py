@@ -3,7 +3,7 @@ shares, and the city-to-city map."""
 
 import streamlit as st
 
-from dashboard import components, filters, page_kit
+from dashboard import components, data_labels, filters, page_kit
 from dashboard.charts import geo as charts_geo
 from dashboard.filter_state import STAGE_GROUPS
 from dashboard.i18n import t
@@ -30,7 +30,7 @@ group = right.selectbox(
 group_name = t(f"group.{group}")
 side = "given" if direction == "given" else "received"
 
-countries = v.query("regions_map", group=group, direction=direction)
+countries = data_labels.localise(v.query("regions_map", group=group, direction=direction))
 components.card(
     t(
         "regions.map_title",

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import number
+from dashboard.i18n import current, number
 from dashboard.i18n import t as tx
 from dashboard.safe_text import md
 from dashboard.workbench import console_budget, sql_console
@@ -28,7 +28,8 @@ if submitted:
     except sql_console.ConsoleRefusal as refusal:
         st.error(tx("console.refused", reason=md(refusal)), icon=":material/block:")
     else:
-        st.caption(tx("console.took", n=number(len(result.frame)), seconds=f"{result.seconds:.2f}"))
+        took = current().decimal(result.seconds, 2)  # the locale's decimal sign
+        st.caption(tx("console.took", n=number(len(result.frame)), seconds=took))
         if result.truncated:
             st.warning(tx("console.truncated", limit=number(result.limit)))
         st.dataframe(result.frame, hide_index=True, key="sql_result")

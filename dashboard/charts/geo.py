@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.flows import GREY, LAYOUT, MODALITY_COLOURS, OKABE_ITO, _figure, _name
-from dashboard.i18n import t
+from dashboard.i18n import percent, t
 
 GEO = {
     "showframe": False,
@@ -105,7 +105,11 @@ def city_links(df: pd.DataFrame, currency: str) -> go.Figure:
 def region_modality(df: pd.DataFrame, names: Mapping[str, str], currency: str) -> go.Figure:
     """Money received by sub-region (grouped under its region), stacked by modality: modalities
     partition one stage group on one side, so stacking adds like with like."""
-    df = df.assign(where=df["region"] + " · " + df["subregion"])
+    where = [
+        _name(names, r) if s in (r, "unspecified") else f"{_name(names, r)} · {_name(names, s)}"
+        for r, s in zip(df["region"], df["subregion"], strict=True)
+    ]
+    df = df.assign(where=where)
     order = df.groupby("where")["amount"].sum().sort_values().index.tolist()
     fig = _figure()
     for modality, part in df.groupby("modality", sort=True):
@@ -135,7 +139,7 @@ def status_shares(row: Mapping[str, float]) -> go.Figure:
             x=[t(f"status.{s}") for s in statuses],
             y=shares,
             marker_color=[OKABE_ITO[i] for i in range(3)],
-            text=[f"{v:.0%}" for v in shares],
+            text=[percent(v) for v in shares],
             textposition="outside",
             hovertemplate="%{y:.1%}",
         )

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import prices
+from dashboard import m49, prices
 from dashboard.charts import flows as charts
 from dashboard.charts import funds as charts_funds
 from dashboard.charts import geo as charts_geo
@@ -94,7 +94,9 @@ def _sankey(con, filters: Filters, tr: Translator) -> ViewResult:
     if links.empty:
         return _empty(tr)
     funds = warehouse.query(con, "options_funds")
-    names = dict(zip(funds["fund_id"], funds["short_name"], strict=True))
+    names = {name: tr.region(code) for code, name in m49.ENGLISH.items()}  # M49, in words
+    shorts = zip(funds["fund_id"], funds["short_name"], strict=True)
+    names |= {fund: tr.fund(fund, english=short) for fund, short in shorts}
     names |= {c: chart_label("channel", c) for c in ("local_private", "direct")}
     names |= {k: chart_label("kind", k) for k in links.loc[links["side"] == "in", "source"]}
     given, received = links[links["side"] == "in"], links[links["side"] == "out"]

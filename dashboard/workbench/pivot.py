@@ -9,13 +9,13 @@ scan the flows again).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, data_labels
 from dashboard.filter_state import STAGE_GROUPS, Filters
 from dashboard.i18n import t
 from pipelines.query import drill, export, slices
@@ -138,6 +138,29 @@ def dim_label(dim: str) -> str:
 
 def measure_label(measure: str, currency: str) -> str:
     return t(f"measure.{measure}", currency=currency)
+
+
+def value_label(dim: str, fund_labels: Mapping[str, str]) -> Callable[[object], str]:
+    """How a dimension's values read (``Total`` and values of free dimensions as they are)."""
+    word = data_labels.dimension(dim, fund_labels)
+    return lambda v: str(v) if word is None or v == slices.TOTAL_LABEL else word(v)
+
+
+def localised(pivot: slices.Pivot, table: pd.DataFrame, fund_labels: Mapping[str, str],
+              currency: str) -> tuple[pd.DataFrame, dict[str, str]]:  # fmt: skip
+    """The wide table as shown (values and headers in words) and shown header → table's."""
+    index = list(pivot.forced + pivot.spec.rows)
+    shown = table.copy()
+    for dim in index:
+        shown[dim] = [value_label(dim, fund_labels)(v) for v in shown[dim]]
+    heads = {c: dim_label(c) for c in index}
+    heads |= {"value": measure_label(pivot.spec.measure, currency), "flows": t("col.flows"),
+              "flows_without_rate": t("col.flows_without_rate")}  # fmt: skip
+    if pivot.spec.columns:
+        word = value_label(pivot.spec.columns[0], fund_labels)
+        heads |= {c: word(c) for c in table.columns if c not in index}
+    shown.columns = [heads.get(c, str(c)) for c in table.columns]
+    return shown, {heads.get(c, str(c)): c for c in table.columns}
 
 
 def drill_options(pivot: slices.Pivot, dim: str) -> list[str]:
