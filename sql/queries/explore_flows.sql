@@ -8,7 +8,8 @@
 --   leg; year_from, year_to INTEGER or NULL; q normalised search text ('' = none);
 --   display_currency ISO code
 -- columns: flow_id, dataset, is_illustrative, year, flow_date, stage, stage_group, leg, ...,
---          amount_original, currency, amount_usd, amount_display, fx_*, flags, source_*, batch_*
+--          amount_original, qualifier (over, about, at_least: the cited figure's own word), currency,
+--          amount_usd, amount_display, fx_*, flags, source_*, batch_*
 -- Every column a pivot groups or filters on is defined as in sql/views/flows_enriched.sql (the
 -- charts) and sql/aggregates/flow_cube_insert.sql (the pre-aggregated flow_cube (sql/queries/explore_cube.sql reads that instead,
 -- with the same results: tests/test_slices_cube.py). amount_display converts amount_usd as
@@ -76,7 +77,7 @@ enriched AS (
            coalesce(status_held(sl.spans, f.flow_date, f.year), rc.is_ldc, false) AS is_ldc,
            coalesce(status_held(sll.spans, f.flow_date, f.year), rc.is_lldc, false) AS is_lldc,
            coalesce(status_held(ss.spans, f.flow_date, f.year), rc.is_sids, false) AS is_sids,
-           f.amount_original, f.currency, f.amount_usd,
+           f.amount_original, f.qualifier, f.currency, f.amount_usd,
            CASE WHEN $display_currency::VARCHAR = 'USD' THEN f.amount_usd::DOUBLE
                 WHEN f.flow_date IS NULL THEN f.amount_usd::DOUBLE / y.usd_per_unit
                 ELSE f.amount_usd::DOUBLE / d.usd_per_unit END AS amount_display,
