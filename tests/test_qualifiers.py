@@ -42,14 +42,14 @@ def test_the_build_fills_the_qualifier_from_the_cited_figures(built_warehouse):
     assert flows == {"F057": "over"}
 
 
-def test_the_export_carries_the_qualifier(built_warehouse, tmp_path):
+def test_the_export_carries_the_qualifier(built_copy, tmp_path):
     from pipelines.cli import export as cli_export  # noqa: F401  (registers the command)
     from pipelines.cli.app import app
 
     out = tmp_path / "cited.csv"
     result = CliRunner().invoke(
         app,
-        ["export", "--out", str(out), "--warehouse", str(built_warehouse), "--dataset", "cited"],
+        ["export", "--out", str(out), "--warehouse", str(built_copy), "--dataset", "cited"],
     )
     assert result.exit_code == 0, result.output
     back = pd.read_csv(out, dtype=str, keep_default_na=False)
@@ -58,8 +58,9 @@ def test_the_export_carries_the_qualifier(built_warehouse, tmp_path):
     assert set(back["qualifier"]) == {"", "over"}
 
 
-def test_the_funds_card_says_over_with_the_number(built_warehouse, monkeypatch):
-    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(built_warehouse))
+def test_the_funds_card_says_over_with_the_number(built_copy, monkeypatch):
+    # a private copy: the app keeps its reader connection open after the test
+    monkeypatch.setenv("FUNDFLOWS_WAREHOUSE", str(built_copy))
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["dataset"] = "cited"
     at.query_params["fund"] = "unfssc"
