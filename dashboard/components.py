@@ -190,6 +190,10 @@ def stock_cards(stocks: pd.DataFrame, per_row: int = 4) -> None:
         for column, row in zip(st.columns(per_row), rows, strict=False):
             currency = _text(row.currency)
             value = i18n.money(row.amount, currency) if currency else i18n.number(row.amount)
+            qualifier = _text(getattr(row, "qualifier", None))
+            # the source's own word: "over $28.5M", never a bare "$28.5M"
+            if qualifier in ("over", "about", "at_least"):
+                value = t(f"qualifier.{qualifier}", amount=value)
             note = _text(row.note)
             column.metric(
                 i18n.label("stat", row.kind),

@@ -62,7 +62,11 @@ def _reference(con) -> None:
             " is_sids, is_g77, is_dac_member) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [iso3, name, region, sub, ldc, lldc, sids, g77, dac],
         )
-    con.executemany("INSERT INTO country_status VALUES (?, ?, ?, ?, 'test')", STATUS)
+    con.executemany(
+        "INSERT INTO country_status (iso3, status, from_year, to_year, source) "
+        "VALUES (?, ?, ?, ?, 'test')",
+        STATUS,
+    )
     for actor_id, name, kind, iso3 in CONTRIBUTORS + RECIPIENTS:
         con.execute(
             "INSERT INTO actor (actor_id, name, kind, country_iso3) VALUES (?, ?, ?, ?)",

@@ -36,6 +36,10 @@ with right:
     components.table_card(
         t("sources.rejected_title"), v.query("sources_rejected", **dataset), "rejected"
     )
+    # IATI transactions kept although a descriptive code resolved to nothing (counted)
+    kept = v.query("sources_kept_codes", **dataset)
+    kept.insert(2, "reason", [t(f"sources.kept_{flag}") for flag in kept["flag"]])
+    components.table_card(t("sources.kept_title"), kept, "kept_codes")
     # compares every flow of the dataset with the other datasets' (about a second at 10M
     # flows): read when asked for, not on every visit
     if st.toggle(t("sources.duplicates_check"), key="src_duplicates"):

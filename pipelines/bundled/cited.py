@@ -46,6 +46,8 @@ def _common(con: duckdb.DuckDBPyConnection, fig: pd.DataFrame, date_col: str) ->
     out["source_ref"] = fig["figure_id"]
     out["part_of"] = fig["part_of"]
     out["is_illustrative"] = False
+    # the word the source states the amount with (over, about, at_least), shown with the number
+    out["qualifier"] = fig.get("qualifier")
     money = pd.DataFrame(
         {
             "currency": fig["currency"],

@@ -93,11 +93,17 @@ def normalise_names(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("name_norm_frame")
 
 
-def resolve(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
-    """Create temp tables ``cres`` (ids per candidate, resolution failures) and ``new_actor``."""
+def resolve(
+    con: duckdb.DuckDBPyConnection, batch_id: str, keep_unknown_codes: bool = False
+) -> None:
+    """Create temp tables ``cres`` (ids per candidate, resolution failures) and ``new_actor``.
+
+    ``keep_unknown_codes`` (IATI files): a recipient country that resolves to nothing keeps the
+    row, flagged ``unknown_country`` (``sql/loader/stage.sql``), instead of rejecting it.
+    """
     build_keys(con)
     normalise_names(con)
 
-    sql.script(con, "loader/resolve")
+    sql.script(con, "loader/resolve", keep_unknown_codes=keep_unknown_codes)
     sql.script(con, "loader/new_actors", batch=batch_id)
     con.execute(sql.text("loader/resolve_checks"))

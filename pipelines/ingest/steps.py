@@ -128,7 +128,8 @@ def process(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, batch_id: str) -
     decimal = "dot" if parsed.format == "iati" else validate.detect_decimal(con)
     validate.check(con, decimal, template=parsed.format in ("csv", "xlsx"))
     timer("validate")
-    resolve.resolve(con, batch_id)
+    # IATI: a descriptive code that resolves to nothing keeps the transaction, flagged
+    resolve.resolve(con, batch_id, keep_unknown_codes=parsed.format == "iati")
     timer("resolve")
     con.execute(sql.text("loader/row_rejects"))
     timer("row_rejects")

@@ -31,7 +31,8 @@ def _truthy(series: pd.Series) -> pd.Series:
 
 
 def country_status(countries: pd.DataFrame) -> pd.DataFrame:
-    """Rows (iso3, status, from_year, to_year, source): LDC and DAC histories, current flags."""
+    """Rows (iso3, status, from/to year, from/to date, source): LDC and DAC histories, current
+    flags (see ``_status_dates`` for the days a status holds)."""
     ldc = read_table("ldc_history.csv").assign(status="ldc")
     ldc["source"] = LDC_SOURCE + ldc["note"].fillna("").map(lambda n: f"; {n}" if n else "")
     dac = read_table("dac_members.csv").assign(status="dac")
@@ -47,7 +48,30 @@ def country_status(countries: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     for col in ("from_year", "to_year"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
-    return out[["iso3", "status", "from_year", "to_year", "source"]]
+    return out.assign(**_status_dates(out))[STATUS_COLUMNS]
+
+
+STATUS_COLUMNS = ["iso3", "status", "from_year", "to_year", "from_date", "to_date", "source"]
+
+
+def _status_dates(status: pd.DataFrame) -> dict[str, pd.Series]:
+    """Days a status holds: ``from_date <= day < to_date`` (``to_date`` the first day without it).
+
+    An exact date from the reference file where it gives one (``from_date``/``to_date``
+    columns, e.g. a graduation on 1 January 2011 ends the status on that day); else 1 January of
+    ``from_year`` (1900 when unknown) and 1 January of the year after ``to_year`` (the whole of
+    the last named year); no end: still holds.
+    """
+    dates: dict[str, pd.Series] = {}
+    for col, years, shift in (("from_date", "from_year", 0), ("to_date", "to_year", 1)):
+        written = status[col] if col in status else pd.Series(None, index=status.index)
+        given = pd.to_datetime(written, errors="raise", format="%Y-%m-%d")
+        year = status[years].fillna(1900 if shift == 0 else pd.NA)
+        default = pd.to_datetime(
+            (year + shift).astype("string") + "-01-01", errors="coerce", format="%Y-%m-%d"
+        )
+        dates[col] = given.fillna(default).dt.date
+    return dates
 
 
 def current_members(status: pd.DataFrame, kind: str) -> set[str]:

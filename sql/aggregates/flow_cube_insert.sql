@@ -3,7 +3,8 @@
 --   each display currency. The caller deletes those datasets' rows first (aggregates.maintain).
 -- grain: one row per distinct (dataset, is_illustrative, year, stage, leg, modality, fund_id,
 --   source_actor_id, recipient country, recipient region + vocabulary, source_document_id,
---   is_part, to_city_id, currency); every other key column is a function of these (the joins
+--   is_part, to_city_id, currency, and the recipient's LDC/LLDC/SIDS status on the flow's date,
+--   which can change inside a year); every other key column is a function of these (the joins
 --   of flows_enriched)
 -- params: datasets (VARCHAR[] or NULL)
 -- order: dataset, is_illustrative, channel, year, stage_group, modality, source_kind
@@ -58,18 +59,26 @@ converted AS (
                 THEN coalesce(t.recipient_city_id, dac.city_id) END AS to_city_id,
            t.amount_usd::DOUBLE / CASE WHEN t.flow_date IS NULL THEN y.eur ELSE d.eur END AS eur,
            t.amount_usd::DOUBLE / CASE WHEN t.flow_date IS NULL THEN y.chf ELSE d.chf END AS chf,
-           t.amount_usd::DOUBLE / CASE WHEN t.flow_date IS NULL THEN y.gbp ELSE d.gbp END AS gbp
+           t.amount_usd::DOUBLE / CASE WHEN t.flow_date IS NULL THEN y.gbp ELSE d.gbp END AS gbp,
+           -- the status on the flow's date (it can change inside a year): NULL when the
+           -- country has no span of the status (then the country's current flag, below)
+           status_held(s_ldc.spans, t.flow_date, t.year) AS ldc_held,
+           status_held(s_lldc.spans, t.flow_date, t.year) AS lldc_held,
+           status_held(s_sids.spans, t.flow_date, t.year) AS sids_held
     FROM picked AS t
     LEFT JOIN parents AS pa ON pa.dataset = t.dataset AND pa.source_ref = t.part_of
     LEFT JOIN days AS d ON d.day = t.flow_date
     LEFT JOIN years AS y ON y.year = t.year
     LEFT JOIN city_actors AS sac ON sac.actor_id = t.source_actor_id
     LEFT JOIN city_actors AS dac ON dac.actor_id = t.destination_actor_id
+    LEFT JOIN status_spans AS s_ldc ON s_ldc.iso3 = t.recipient_country_iso3 AND s_ldc.status = 'ldc'
+    LEFT JOIN status_spans AS s_lldc ON s_lldc.iso3 = t.recipient_country_iso3 AND s_lldc.status = 'lldc'
+    LEFT JOIN status_spans AS s_sids ON s_sids.iso3 = t.recipient_country_iso3 AND s_sids.status = 'sids'
 ),
 grouped AS (
     SELECT dataset, is_illustrative, year, stage, leg, modality, fund_id, source_actor_id,
            recipient_country_iso3, recipient_region, recipient_region_vocab, source_document_id,
-           is_part, to_city_id, currency,
+           is_part, to_city_id, currency, ldc_held, lldc_held, sids_held,
            count(*) AS flows,
            sum(amount_usd) AS usd, sum(eur) AS eur, sum(chf) AS chf, sum(gbp) AS gbp,
            count(*) - count(amount_usd) AS usd_missing, count(*) - count(eur) AS eur_missing,
@@ -86,11 +95,6 @@ region_only AS (        -- as in flows_enriched: a region code without a country
     LEFT JOIN m49_area AS a
         ON r.vocabulary = 'm49' AND a.code = lpad(coalesce(try_cast(r.code AS INTEGER)::VARCHAR, r.code), 3, '0')
     LEFT JOIN m49_area AS b ON b.level = 'region' AND b.name = r.m49_region
-),
-status_spans AS (
-    SELECT iso3, status,
-           list(struct_pack(lo := coalesce(from_year, 0), hi := coalesce(to_year, 9999))) AS spans
-    FROM country_status GROUP BY ALL
 ),
 enriched AS (
     SELECT g.dataset, g.is_illustrative, g.year, g.stage,
@@ -111,9 +115,9 @@ enriched AS (
            coalesce(lpad(rc.subregion_code::VARCHAR, 3, '0'), ar.subregion_code) AS recipient_subregion_code,
            coalesce(rc.subregion_name, ar.subregion_name) AS recipient_subregion_name,
            lpad(rc.intermediate_region_code::VARCHAR, 3, '0') AS recipient_intermediate_code,
-           coalesce(list_bool_or([g.year BETWEEN s.lo AND s.hi FOR s IN s_ldc.spans]), rc.is_ldc, false) AS is_ldc,
-           coalesce(list_bool_or([g.year BETWEEN s.lo AND s.hi FOR s IN s_lldc.spans]), rc.is_lldc, false) AS is_lldc,
-           coalesce(list_bool_or([g.year BETWEEN s.lo AND s.hi FOR s IN s_sids.spans]), rc.is_sids, false) AS is_sids,
+           coalesce(g.ldc_held, rc.is_ldc, false) AS is_ldc,
+           coalesce(g.lldc_held, rc.is_lldc, false) AS is_lldc,
+           coalesce(g.sids_held, rc.is_sids, false) AS is_sids,
            g.is_part,
            g.leg IN ('in', 'direct') AS given_side,
            g.leg IN ('out', 'direct') AS received_side,
@@ -132,9 +136,6 @@ enriched AS (
         ON rc.iso3 IS NULL AND ar.code = coalesce(ro.area_code, CASE WHEN g.recipient_region_vocab = 'm49'
                                                   THEN lpad(g.recipient_region, 3, '0') END)
     LEFT JOIN fund AS fu ON fu.fund_id = g.fund_id
-    LEFT JOIN status_spans AS s_ldc ON s_ldc.iso3 = g.recipient_country_iso3 AND s_ldc.status = 'ldc'
-    LEFT JOIN status_spans AS s_lldc ON s_lldc.iso3 = g.recipient_country_iso3 AND s_lldc.status = 'lldc'
-    LEFT JOIN status_spans AS s_sids ON s_sids.iso3 = g.recipient_country_iso3 AND s_sids.status = 'sids'
 )
 SELECT *,
        NOT is_part AND CASE WHEN stage_group IN ('promised', 'transferred') THEN given_side

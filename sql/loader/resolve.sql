@@ -1,5 +1,9 @@
 -- ids for every candidate: temp table cres (pipelines/ingest/resolve.py describes the matching).
 -- Each distinct raw name is looked up once (temp nm), then joined back per column.
+-- $keep_unknown_codes (IATI files): a recipient country that resolves to nothing keeps the row
+-- (flag unknown_country, sql/loader/stage.sql) instead of rejecting it (resolve_checks.sql).
+SET VARIABLE ff_keep_unknown_codes = $keep_unknown_codes;
+
 CREATE OR REPLACE TEMP TABLE nm AS
 SELECT n.raw, n.norm,
     coalesce(ak.target, fk.extra) AS actor_id,

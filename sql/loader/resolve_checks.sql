@@ -1,11 +1,13 @@
 -- resolution failures per candidate (temp rfail: reason_code, column_name, value), checked
--- after the validation failures of cv
+-- after the validation failures of cv. An IATI recipient country that resolves to nothing is
+-- descriptive: the row is kept (ff_keep_unknown_codes, set by resolve.sql; flagged in stage.sql)
 CREATE OR REPLACE TEMP TABLE rfail AS
 WITH f AS (
     SELECT r.*,
         CASE
             WHEN r.bad_ccountry THEN 'unknown_country:contributor_country'
-            WHEN r.bad_rcountry THEN 'unknown_country:recipient_country'
+            WHEN r.bad_rcountry AND NOT getvariable('ff_keep_unknown_codes')
+                THEN 'unknown_country:recipient_country'
             WHEN r.bad_fund THEN 'unknown_fund:fund'
             WHEN nc.actor_id IS NOT NULL AND nc.kind IS NULL THEN 'missing_kind:contributor_kind'
             WHEN nr.actor_id IS NOT NULL AND nr.kind IS NULL THEN 'missing_kind:recipient_kind'

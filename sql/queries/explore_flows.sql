@@ -8,7 +8,8 @@
 --   leg; year_from, year_to INTEGER or NULL; q normalised search text ('' = none);
 --   display_currency ISO code
 -- columns: flow_id, dataset, is_illustrative, year, flow_date, stage, stage_group, leg, ...,
---          amount_original, currency, amount_usd, amount_display, fx_*, flags, source_*, batch_*
+--          amount_original, qualifier (over, about, at_least: the cited figure's own word), currency,
+--          amount_usd, amount_display, fx_*, flags, source_*, batch_*
 -- Every column a pivot groups or filters on is defined as in sql/views/flows_enriched.sql (the
 -- charts) and sql/aggregates/flow_cube_insert.sql (the pre-aggregated flow_cube (sql/queries/explore_cube.sql reads that instead,
 -- with the same results: tests/test_slices_cube.py). amount_display converts amount_usd as
@@ -52,10 +53,6 @@ parents AS (           -- figures that some flow of the same dataset is a breakd
     SEMI JOIN (SELECT dataset, part_of FROM flow WHERE part_of IS NOT NULL) AS c
         ON c.dataset = p.dataset AND c.part_of = p.source_ref
 ),
-status AS (            -- LDC graduations etc.: the status held in the flow's year
-    SELECT iso3, status, list(struct_pack(lo := coalesce(from_year, 0), hi := coalesce(to_year, 9999))) AS spans
-    FROM country_status WHERE status IN ('ldc', 'lldc', 'sids') GROUP BY ALL
-),
 region_only AS (       -- a region code without a country: M49 codes, or a mapped vocabulary
     SELECT r.vocabulary, r.code, coalesce(a.code, b.code) AS area_code
     FROM region AS r
@@ -77,10 +74,10 @@ enriched AS (
            coalesce(lpad(rc.region_code::VARCHAR, 3, '0'), ar.region_code) AS recipient_region_code,
            coalesce(lpad(rc.subregion_code::VARCHAR, 3, '0'), ar.subregion_code) AS recipient_subregion_code,
            lpad(rc.intermediate_region_code::VARCHAR, 3, '0') AS recipient_intermediate_code,
-           coalesce(list_bool_or([f.year BETWEEN s.lo AND s.hi FOR s IN sl.spans]), rc.is_ldc, false) AS is_ldc,
-           coalesce(list_bool_or([f.year BETWEEN s.lo AND s.hi FOR s IN sll.spans]), rc.is_lldc, false) AS is_lldc,
-           coalesce(list_bool_or([f.year BETWEEN s.lo AND s.hi FOR s IN ss.spans]), rc.is_sids, false) AS is_sids,
-           f.amount_original, f.currency, f.amount_usd,
+           coalesce(status_held(sl.spans, f.flow_date, f.year), rc.is_ldc, false) AS is_ldc,
+           coalesce(status_held(sll.spans, f.flow_date, f.year), rc.is_lldc, false) AS is_lldc,
+           coalesce(status_held(ss.spans, f.flow_date, f.year), rc.is_sids, false) AS is_sids,
+           f.amount_original, f.qualifier, f.currency, f.amount_usd,
            CASE WHEN $display_currency::VARCHAR = 'USD' THEN f.amount_usd::DOUBLE
                 WHEN f.flow_date IS NULL THEN f.amount_usd::DOUBLE / y.usd_per_unit
                 ELSE f.amount_usd::DOUBLE / d.usd_per_unit END AS amount_display,
@@ -104,9 +101,9 @@ enriched AS (
     LEFT JOIN m49_area AS ar
         ON rc.iso3 IS NULL AND ar.code = coalesce(ro.area_code, CASE WHEN f.recipient_region_vocab = 'm49'
                                                   THEN lpad(f.recipient_region, 3, '0') END)
-    LEFT JOIN status AS sl ON sl.iso3 = f.recipient_country_iso3 AND sl.status = 'ldc'
-    LEFT JOIN status AS sll ON sll.iso3 = f.recipient_country_iso3 AND sll.status = 'lldc'
-    LEFT JOIN status AS ss ON ss.iso3 = f.recipient_country_iso3 AND ss.status = 'sids'
+    LEFT JOIN status_spans AS sl ON sl.iso3 = f.recipient_country_iso3 AND sl.status = 'ldc'
+    LEFT JOIN status_spans AS sll ON sll.iso3 = f.recipient_country_iso3 AND sll.status = 'lldc'
+    LEFT JOIN status_spans AS ss ON ss.iso3 = f.recipient_country_iso3 AND ss.status = 'sids'
     LEFT JOIN source_document AS sd ON sd.source_document_id = f.source_document_id
     LEFT JOIN load_batch AS lb ON lb.batch_id = f.batch_id
     LEFT JOIN parents AS pa ON pa.dataset = f.dataset AND pa.source_ref = f.part_of

@@ -2,8 +2,8 @@
 --   as-of date and source; stocks are never added to flows
 -- grain: fund_statistic row
 -- params: dataset, fund
--- columns: kind, as_of, year, amount, currency, amount_usd, note, source_ref, source_title, source_url
-SELECT s.kind, s.as_of, s.year, s.amount, s.currency, s.amount_usd, s.note, s.source_ref,
+-- columns: kind, as_of, year, amount, qualifier, currency, amount_usd, note, source_ref, source_title, source_url
+SELECT s.kind, s.as_of, s.year, s.amount, s.qualifier, s.currency, s.amount_usd, s.note, s.source_ref,
        d.title AS source_title, d.url AS source_url
 FROM fund_statistic AS s
 LEFT JOIN source_document AS d ON d.source_document_id = s.source_document_id

@@ -1,4 +1,4 @@
--- purpose: Regions page: money received by LDCs, LLDCs and SIDS (status in the flow's year)
+-- purpose: Regions page: money received by LDCs, LLDCs and SIDS (status on the flow's date)
 --   and the total it is a share of (out-legs and direct flows of one stage group; a country can
 --   hold several statuses, so the three shares are not added together)
 -- grain: one row

@@ -2,9 +2,9 @@
 -- grain: flow_id
 -- adds: source/destination actor name, kind, country; contributor M49 region; recipient
 --   country name, M49 region and sub-region (from the country, else from the region code);
---   LDC/LLDC/SIDS/G-77 status of the recipient in the flow's year (country_status spans, else
---   the country's current flags); fund short name; stage_group; channel
---   (fund_id, or 'local_private' / 'direct' when no fund); is_part (a breakdown of a figure
+--   LDC/LLDC/SIDS/G-77 status of the recipient on the flow's date, or on 1 January of its year
+--   (status_spans / status_held, 00_status_spans.sql; else the country's current flags); fund
+--   short name; stage_group; channel (fund_id, or 'local_private' / 'direct' when no fund); is_part (a breakdown of a figure
 --   present in the same dataset: never added to it); given_side (in + direct legs: totals by
 --   contributor) and received_side (out + direct legs: totals by recipient); in_group_total
 --   (the row counts in its stage group's headline total: promised and transferred where money
@@ -33,11 +33,6 @@ WITH region_only AS (   -- a region code without a country: M49 codes, or a mapp
     LEFT JOIN m49_area AS a
         ON r.vocabulary = 'm49' AND a.code = lpad(coalesce(try_cast(r.code AS INTEGER)::VARCHAR, r.code), 3, '0')
     LEFT JOIN m49_area AS b ON b.level = 'region' AND b.name = r.m49_region
-),
-status_spans AS (       -- LDC graduations etc.: the status held in the flow's year
-    SELECT iso3, status,
-           list(struct_pack(lo := coalesce(from_year, 0), hi := coalesce(to_year, 9999))) AS spans
-    FROM country_status GROUP BY ALL
 )
 , parents AS (           -- figures that some flow of the same dataset is a breakdown of
     SELECT DISTINCT p.dataset, p.source_ref
@@ -57,10 +52,10 @@ SELECT f.*,
        coalesce(lpad(rc.subregion_code::VARCHAR, 3, '0'), ar.subregion_code) AS recipient_subregion_code,
        coalesce(rc.subregion_name, ar.subregion_name) AS recipient_subregion_name,
        lpad(rc.intermediate_region_code::VARCHAR, 3, '0') AS recipient_intermediate_code,
-       coalesce(list_bool_or([f.year BETWEEN s.lo AND s.hi FOR s IN s_ldc.spans]), rc.is_ldc, false) AS is_ldc,
-       coalesce(list_bool_or([f.year BETWEEN s.lo AND s.hi FOR s IN s_lldc.spans]), rc.is_lldc, false) AS is_lldc,
-       coalesce(list_bool_or([f.year BETWEEN s.lo AND s.hi FOR s IN s_sids.spans]), rc.is_sids, false) AS is_sids,
-       coalesce(list_bool_or([f.year BETWEEN s.lo AND s.hi FOR s IN s_g77.spans]), rc.is_g77, false) AS is_g77,
+       coalesce(status_held(s_ldc.spans, f.flow_date, f.year), rc.is_ldc, false) AS is_ldc,
+       coalesce(status_held(s_lldc.spans, f.flow_date, f.year), rc.is_lldc, false) AS is_lldc,
+       coalesce(status_held(s_sids.spans, f.flow_date, f.year), rc.is_sids, false) AS is_sids,
+       coalesce(status_held(s_g77.spans, f.flow_date, f.year), rc.is_g77, false) AS is_g77,
        fu.short_name AS fund_short_name,
        CASE WHEN f.stage IN ('pledge', 'commitment') THEN 'promised'
             WHEN f.stage IN ('paid', 'disbursement') THEN 'transferred'
