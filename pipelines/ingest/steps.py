@@ -14,9 +14,6 @@ them.
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
-import time
 
 import duckdb
 import numpy as np
@@ -30,20 +27,6 @@ from pipelines.store import sql
 # the rejects a load reports to its user (file, row, column, value, reason): one row per rejected
 # input row; parsers hand over candidates.PARSER_REJECT_COLUMNS; the warehouse keeps rejected_row
 REPORT_REJECT_COLUMNS = ["file", "row", "column", "value", "reason_code", "reason"]
-
-
-class Timer:
-    """Step timings on stderr when FUNDFLOWS_PROFILE is set (for bench/load.py)."""
-
-    def __init__(self) -> None:
-        self.last = (time.perf_counter(), time.process_time())
-
-    def __call__(self, step: str) -> None:
-        now = (time.perf_counter(), time.process_time())
-        if os.environ.get("FUNDFLOWS_PROFILE"):
-            wall, cpu = now[0] - self.last[0], now[1] - self.last[1]
-            print(f"  {step}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
-        self.last = now
 
 
 def _arrow_type(dtype: str) -> pa.DataType:
