@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -167,6 +168,19 @@ def test_a_table_puts_totals_last_and_columns_across(con):
     assert list(table.columns) == ["fund", *[str(y) for y in range(2000, 2006)], "Total"]
     assert table["fund"].iloc[-1] == "Total"
     assert table["Total"].iloc[-1] == pytest.approx(table["Total"].iloc[:-1].sum())
+
+
+def test_a_column_only_a_later_row_has_still_comes_before_the_total_column():
+    rows = [("PGTF", "2023", 9.0), ("PGTF", "Total", 9.0), ("Direct", "2024", 5.0),
+            ("Direct", "Total", 5.0), ("Total", "2023", 9.0), ("Total", "2024", 5.0),
+            ("Total", "Total", 14.0)]  # fmt: skip
+    long = pd.DataFrame(rows, columns=["fund", "year", "value"]).assign(
+        flows=1, flows_without_rate=0
+    )
+    spec = slices.PivotSpec(rows=("fund",), columns=("year",))
+    table = slices.Pivot(spec=spec, forced=(), long=long).table()
+    assert list(table.columns) == ["fund", "2023", "2024", "Total"]
+    assert table.set_index("fund").loc["Direct", "2024"] == 5.0
 
 
 @pytest.mark.parametrize(

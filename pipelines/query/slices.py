@@ -174,7 +174,10 @@ class Pivot:
         col = self.spec.columns[0]
         wide = self.long.pivot(index=index, columns=col, values="value")
         row_order = pd.unique(pd.Series(list(zip(*[self.long[c] for c in index], strict=True))))
-        col_order = list(pd.unique(self.long[col]))
+        # every column label, in order, then Total: a label that only a later row has must not
+        # land after that row's Total (labels are text; SQL orders them the same way)
+        labels = [v for v in pd.unique(self.long[col]) if v != TOTAL_LABEL]
+        col_order = sorted(labels) + [TOTAL_LABEL]
         wide = wide.reindex(
             index=pd.MultiIndex.from_tuples(row_order, names=index), columns=col_order
         )
